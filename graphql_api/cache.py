@@ -1,0 +1,29 @@
+"""The shared cache: aiocache in memory by default, Redis when ``REDIS_URL`` is set."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from aiocache import Cache
+from aiocache.serializers import JsonSerializer
+
+from graphql_api.settings import Settings
+
+
+def build_cache(settings: Settings) -> Cache:
+    """An aiocache instance for this process, namespaced so several deployments can share a Redis."""
+    if not settings.redis_url:
+        return Cache(Cache.MEMORY, serializer=JsonSerializer(), namespace=settings.cache_namespace)
+    url = urlparse(settings.redis_url)
+    if url.scheme not in {"redis", "rediss"}:
+        raise ValueError(f"REDIS_URL must start with redis:// or rediss://, not {settings.redis_url!r}")
+    return Cache(
+        Cache.REDIS,
+        endpoint=url.hostname or "127.0.0.1",
+        port=url.port or 6379,
+        db=int((url.path or "/0").lstrip("/") or 0),
+        password=url.password,
+        ssl=url.scheme == "rediss",
+        serializer=JsonSerializer(),
+        namespace=settings.cache_namespace,
+    )

@@ -1,0 +1,54 @@
+"""How errors leave the API: expected ones with ``extensions.code``, unexpected ones masked.
+
+An unexpected exception is logged with its traceback under a correlation id; the client sees only
+``INTERNAL`` and that id, never a traceback, SQL or class name.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from resolvers.errors import DomainError, ErrorCode
+
+log = logging.getLogger("linli.errors")
+
+
+class CodedErrors(MaskErrors):
+    """Adds ``extensions.code`` to every error and masks the unexpected ones."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._process_one(error) for error in errors]
+
+    def _process_one(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, DomainError):
+            extensions = {"code": original.code.value}
+            if original.field:
+                extensions["field"] = original.field
+            return self._rebuild(error, original.message, extensions)
+        if original is None:
+            code = (error.extensions or {}).get("code") or ErrorCode.GRAPHQL_VALIDATION_FAILED.value
+            return self._rebuild(error, error.message, {**(error.extensions or {}), "code": code})
+        correlation_id = uuid.uuid4().hex
+        log.error("Unexpected error %s at %s", correlation_id, error.path, exc_info=original)
+        return self._rebuild(
+            error,
+            f"Unexpected error; quote correlation id {correlation_id} when reporting it.",
+            {"code": ErrorCode.INTERNAL.value, "correlationId": correlation_id},
+        )
+
+    @staticmethod
+    def _rebuild(error: GraphQLError, message: str, extensions: dict) -> GraphQLError:
+        return GraphQLError(
+            message=message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions=extensions,
+        )

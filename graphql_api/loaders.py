@@ -1,0 +1,43 @@
+"""Per-request DataLoaders: every relation the schema resolves goes through one of these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from resolvers.pagination import Page, PageArgs, paginate_children
+from resolvers.relations import RELATIONS
+
+
+class Loaders:
+    """Lazily created DataLoaders, one set per request (so nothing leaks between callers)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[type[Model], DataLoader[int, Model | None]] = {}
+        self._pages: dict[tuple[str, PageArgs], DataLoader[int, Page]] = {}
+
+    def by_id(self, model: type[Model]) -> DataLoader[int, Model | None]:
+        """Rows of ``model`` by primary key (None for a missing id), one SELECT per batch."""
+        loader = self._by_id.get(model)
+        if loader is None:
+            async def load(ids: Sequence[int]) -> list[Model | None]:
+                rows = {row.pk: row for row in await model.filter(id__in=set(ids))}
+                return [rows.get(i) for i in ids]
+
+            loader = self._by_id[model] = DataLoader(load_fn=load)
+        return loader
+
+    def page(self, relation: str, args: PageArgs) -> DataLoader[int, Page]:
+        """One page of a nested list per parent id, all parents in one statement."""
+        key = (relation, args)
+        loader = self._pages.get(key)
+        if loader is None:
+            definition = RELATIONS[relation]
+
+            async def load(parent_ids: Sequence[int]) -> list[Page]:
+                return await paginate_children(definition, list(parent_ids), args)
+
+            loader = self._pages[key] = DataLoader(load_fn=load)
+        return loader

@@ -1,0 +1,1 @@
+"""GraphQL mutations, named noun-then-verb, each returning a payload with `errors: [UserError!]!`."""

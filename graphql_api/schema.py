@@ -1,0 +1,59 @@
+"""The strawberry schema: root types merged from one module per concept.
+
+``python -m graphql_api.schema`` prints the SDL; ``schema.graphql`` is that output, checked by a test.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import strawberry
+from strawberry import relay
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from graphql_api.errors import CodedErrors
+from graphql_api.mutations.organization import OrganizationMutation
+from graphql_api.queries.directory import DirectoryQuery
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = relay.node(description="Fetch any object by its global ID.")
+
+
+QUERIES: tuple[type, ...] = (NodeQuery, DirectoryQuery)
+MUTATIONS: tuple[type, ...] = (OrganizationMutation,)
+
+Query = merge_types("Query", QUERIES)
+Query.__strawberry_definition__.description = "Entry points for reading Linli's data."
+Mutation = merge_types("Mutation", MUTATIONS)
+Mutation.__strawberry_definition__.description = "Every change to Linli's data; each returns a payload."
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(relay_max_results=100),
+    extensions=[CodedErrors],
+)
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in ``schema.graphql``."""
+    return schema.as_str() + "\n"
+
+
+def main() -> None:
+    """Write ``schema.graphql`` (or print it with ``--print``)."""
+    if "--print" in sys.argv:
+        sys.stdout.write(sdl())
+        return
+    SCHEMA_PATH.write_text(sdl(), encoding="utf-8")
+    print(f"Wrote {SCHEMA_PATH}")
+
+
+if __name__ == "__main__":
+    main()

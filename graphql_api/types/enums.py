@@ -1,0 +1,85 @@
+"""The domain enums exposed to GraphQL, each value described with its Chinese label.
+
+Clients show ``label`` texts; the ``labels`` query returns them all at once so a mini-program can
+cache them at start-up, and the main types carry ``...Label`` fields beside their enum fields.
+"""
+
+from enum import StrEnum
+
+import strawberry
+
+from models import enums as e
+from resolvers.errors import ERROR_DESCRIPTIONS, ErrorCode
+
+
+def _english(value: StrEnum) -> str:
+    return value.name.replace("_", " ").capitalize()
+
+
+def expose(cls: type[StrEnum], description: str, value_descriptions: dict | None = None) -> type[StrEnum]:
+    """Register ``cls`` as a GraphQL enum whose values are described as ``<中文>: <English>``."""
+    strawberry.enum(cls, description=description)
+    for value in cls.__strawberry_definition__.values:
+        member = cls[value.name]
+        text = (value_descriptions or {}).get(member) or _english(member)
+        value.description = f"{e.label(member)}: {text}" if e.LABELS.get(member) else text
+    return cls
+
+
+AreaKind = expose(e.AreaKind, "Level of an area in the subdistrict tree.")
+OrganizationKind = expose(e.OrganizationKind, "Role of an organization in the community's network.", {
+    e.OrganizationKind.HUB_CENTRE: "Hub centre that coordinates and incubates organizations",
+    e.OrganizationKind.ASSOCIATION: "The subdistrict's New Social Stratum Association",
+    e.OrganizationKind.INCUBATED: "Service organization incubated by the hub centre",
+    e.OrganizationKind.PARTNER: "Partner organization (hospital, school, company...)",
+})
+IncubationStage = expose(e.IncubationStage, "Where an organization stands in the hub's incubation.")
+OrganizationStatus = expose(e.OrganizationStatus, "Operating status of an organization.")
+ProfessionalStatus = expose(e.ProfessionalStatus, "Whether a professional currently takes assignments.")
+AssociationRole = expose(e.AssociationRole, "Office held in the New Social Stratum Association.")
+MembershipRole = expose(e.MembershipRole, "A professional's role within an organization.")
+ProjectStatus = expose(e.ProjectStatus, "Lifecycle status of a project.")
+TargetGroup = expose(e.TargetGroup, "Whom a project is for.")
+ClaimStatus = expose(e.ClaimStatus, "Status of a project claim (项目认领).")
+SessionKind = expose(e.SessionKind, "Kind of project session.")
+SessionStatus = expose(e.SessionStatus, "Status of a project session.")
+EnrollmentStatus = expose(e.EnrollmentStatus, "A resident's place in a session.")
+Gender = expose(e.Gender, "Gender, where a person chose to give it.")
+AgeBand = expose(e.AgeBand, "Age band: shown instead of a birth date, which is personal information.")
+Mobility = expose(e.Mobility, "How well a resident moves on their own.")
+GuardianRelation = expose(e.GuardianRelation, "How a guardian is related to a child.")
+ConsentPurpose = expose(e.ConsentPurpose, "Purpose a consent record covers (PIPL Art. 14, 29, 31).")
+NeedStatus = expose(e.NeedStatus, "Where a need stands, from submission to a closed loop.")
+Urgency = expose(e.Urgency, "How urgent a need is.")
+ProviderKind = expose(e.ProviderKind, "Whether a provider is a person or an organization.")
+MatchStatus = expose(e.MatchStatus, "Status of a proposed match between a need and a provider.")
+CareCategory = expose(e.CareCategory, "Care category of a need, a project or a provider's offer (一老一小).")
+CertificationKind = expose(e.CertificationKind, "Kind of qualification certificate or background check.")
+ErrorCode = expose(ErrorCode, "Machine-readable code of an expected error.", ERROR_DESCRIPTIONS)
+
+LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
+    AreaKind, OrganizationKind, IncubationStage, OrganizationStatus, ProfessionalStatus, AssociationRole,
+    MembershipRole, ProjectStatus, TargetGroup, ClaimStatus, SessionKind, SessionStatus, EnrollmentStatus,
+    Gender, AgeBand, Mobility, GuardianRelation, ConsentPurpose, NeedStatus, Urgency, ProviderKind,
+    MatchStatus, CareCategory, CertificationKind,
+)
+
+
+@strawberry.type(description="Display label of one enum value, for clients to show.")
+class EnumLabel:
+    enum: str = strawberry.field(description="GraphQL name of the enum, e.g. `CareCategory`.")
+    value: str = strawberry.field(description="The enum value, e.g. `MEALS`.")
+    label: str = strawberry.field(description="Chinese display label, e.g. 助餐.")
+    description: str = strawberry.field(description="Chinese label and English description.")
+
+
+def all_labels() -> list[EnumLabel]:
+    """Every labelled enum value."""
+    out = []
+    for cls in LABELLED_ENUMS:
+        definition = cls.__strawberry_definition__
+        for value in definition.values:
+            member = cls[value.name]
+            out.append(EnumLabel(enum=definition.name, value=value.name, label=e.label(member),
+                                 description=value.description or ""))
+    return out

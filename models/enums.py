@@ -1,0 +1,271 @@
+"""Enumerations stored in the database.
+
+Each enum is a ``str`` enum, so the database holds readable values. ``LABELS`` gives the Chinese
+display label of every value (the clients show these); the GraphQL layer exposes both.
+The care categories and certification kinds belong to the matching domain and are re-exported here.
+"""
+
+from enum import StrEnum
+
+from matching.categories import (
+    CATEGORY_LABELS_ZH,
+    CERTIFICATION_LABELS_ZH,
+    CareCategory,
+    CertificationKind,
+)
+
+
+class AreaKind(StrEnum):
+    SUBDISTRICT = "SUBDISTRICT"
+    COMMUNITY = "COMMUNITY"
+
+
+class OrganizationKind(StrEnum):
+    HUB_CENTRE = "HUB_CENTRE"
+    ASSOCIATION = "ASSOCIATION"
+    INCUBATED = "INCUBATED"
+    PARTNER = "PARTNER"
+
+
+class IncubationStage(StrEnum):
+    APPLIED = "APPLIED"
+    INCUBATING = "INCUBATING"
+    GRADUATED = "GRADUATED"
+
+
+class OrganizationStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    DISSOLVED = "DISSOLVED"
+
+
+class ProfessionalStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+
+
+class AssociationRole(StrEnum):
+    PRESIDENT = "PRESIDENT"
+    SECRETARY_GENERAL = "SECRETARY_GENERAL"
+    MEMBER = "MEMBER"
+
+
+class MembershipRole(StrEnum):
+    MEMBER = "MEMBER"
+    ADMIN = "ADMIN"
+
+
+class ProjectStatus(StrEnum):
+    PLANNED = "PLANNED"
+    ACTIVE = "ACTIVE"
+    COMPLETED = "COMPLETED"
+    SUSPENDED = "SUSPENDED"
+
+
+class TargetGroup(StrEnum):
+    ELDERLY = "ELDERLY"
+    PARENTS = "PARENTS"
+    CHILDREN = "CHILDREN"
+    WOMEN = "WOMEN"
+    ALL = "ALL"
+
+
+class ClaimStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class SessionKind(StrEnum):
+    CLASS = "CLASS"
+    READING_SESSION = "READING_SESSION"
+    SPORTS_MEET = "SPORTS_MEET"
+    LECTURE = "LECTURE"
+    CLINIC = "CLINIC"
+    CLUB_MEETING = "CLUB_MEETING"
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+
+
+class EnrollmentStatus(StrEnum):
+    CONFIRMED = "CONFIRMED"
+    WAITLISTED = "WAITLISTED"
+    CANCELLED = "CANCELLED"
+
+
+class Gender(StrEnum):
+    FEMALE = "FEMALE"
+    MALE = "MALE"
+
+
+class AgeBand(StrEnum):
+    INFANT_0_3 = "INFANT_0_3"
+    PRESCHOOL_3_6 = "PRESCHOOL_3_6"
+    CHILD_6_14 = "CHILD_6_14"
+    MINOR_14_18 = "MINOR_14_18"
+    ADULT_18_59 = "ADULT_18_59"
+    SENIOR_60_79 = "SENIOR_60_79"
+    SENIOR_80_PLUS = "SENIOR_80_PLUS"
+
+
+class Mobility(StrEnum):
+    INDEPENDENT = "INDEPENDENT"
+    ASSISTED = "ASSISTED"
+    WHEELCHAIR = "WHEELCHAIR"
+    BEDRIDDEN = "BEDRIDDEN"
+
+
+class GuardianRelation(StrEnum):
+    PARENT = "PARENT"
+    GRANDPARENT = "GRANDPARENT"
+    LEGAL_GUARDIAN = "LEGAL_GUARDIAN"
+
+
+class ConsentPurpose(StrEnum):
+    SERVICE_MATCHING = "SERVICE_MATCHING"
+    HEALTH_DATA = "HEALTH_DATA"
+    CHILD_DATA = "CHILD_DATA"
+    NOTIFICATIONS = "NOTIFICATIONS"
+
+
+class NeedStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    TRIAGED = "TRIAGED"
+    REJECTED = "REJECTED"
+    MATCHING = "MATCHING"
+    PROPOSED = "PROPOSED"
+    ACCEPTED = "ACCEPTED"
+    IN_SERVICE = "IN_SERVICE"
+    COMPLETED = "COMPLETED"
+    CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+#: Needs in these states still wait for (or are receiving) a service.
+OPEN_NEED_STATUSES = frozenset(
+    {NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.MATCHING, NeedStatus.PROPOSED}
+)
+
+
+class Urgency(StrEnum):
+    LOW = "LOW"
+    NORMAL = "NORMAL"
+    HIGH = "HIGH"
+    CRITICAL = "CRITICAL"
+
+
+class ProviderKind(StrEnum):
+    PROFESSIONAL = "PROFESSIONAL"
+    ORGANIZATION = "ORGANIZATION"
+
+
+class MatchStatus(StrEnum):
+    PROPOSED = "PROPOSED"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    WITHDRAWN = "WITHDRAWN"
+    COMPLETED = "COMPLETED"
+
+
+LABELS: dict[StrEnum, str] = {
+    AreaKind.SUBDISTRICT: "街道",
+    AreaKind.COMMUNITY: "社区",
+    OrganizationKind.HUB_CENTRE: "枢纽型社会组织服务中心",
+    OrganizationKind.ASSOCIATION: "新联会",
+    OrganizationKind.INCUBATED: "孵化社会组织",
+    OrganizationKind.PARTNER: "合作单位",
+    IncubationStage.APPLIED: "申请入驻",
+    IncubationStage.INCUBATING: "孵化中",
+    IncubationStage.GRADUATED: "已出壳",
+    OrganizationStatus.ACTIVE: "正常",
+    OrganizationStatus.SUSPENDED: "暂停",
+    OrganizationStatus.DISSOLVED: "已注销",
+    ProfessionalStatus.ACTIVE: "在岗",
+    ProfessionalStatus.INACTIVE: "暂停服务",
+    AssociationRole.PRESIDENT: "会长",
+    AssociationRole.SECRETARY_GENERAL: "秘书长",
+    AssociationRole.MEMBER: "会员",
+    MembershipRole.MEMBER: "成员",
+    MembershipRole.ADMIN: "管理员",
+    ProjectStatus.PLANNED: "筹备中",
+    ProjectStatus.ACTIVE: "进行中",
+    ProjectStatus.COMPLETED: "已结项",
+    ProjectStatus.SUSPENDED: "暂停",
+    TargetGroup.ELDERLY: "老年人",
+    TargetGroup.PARENTS: "婴幼儿家长",
+    TargetGroup.CHILDREN: "儿童",
+    TargetGroup.WOMEN: "女性",
+    TargetGroup.ALL: "全体居民",
+    ClaimStatus.ACTIVE: "已认领",
+    ClaimStatus.WITHDRAWN: "已退出",
+    SessionKind.CLASS: "课堂",
+    SessionKind.READING_SESSION: "读书会",
+    SessionKind.SPORTS_MEET: "运动会",
+    SessionKind.LECTURE: "讲座",
+    SessionKind.CLINIC: "义诊",
+    SessionKind.CLUB_MEETING: "俱乐部活动",
+    SessionStatus.SCHEDULED: "待举办",
+    SessionStatus.CANCELLED: "已取消",
+    SessionStatus.COMPLETED: "已举办",
+    EnrollmentStatus.CONFIRMED: "已报名",
+    EnrollmentStatus.WAITLISTED: "候补",
+    EnrollmentStatus.CANCELLED: "已取消",
+    Gender.FEMALE: "女",
+    Gender.MALE: "男",
+    AgeBand.INFANT_0_3: "婴幼儿（0-3岁）",
+    AgeBand.PRESCHOOL_3_6: "学龄前（3-6岁）",
+    AgeBand.CHILD_6_14: "儿童（6-14岁）",
+    AgeBand.MINOR_14_18: "未成年（14-18岁）",
+    AgeBand.ADULT_18_59: "成年（18-59岁）",
+    AgeBand.SENIOR_60_79: "老年（60-79岁）",
+    AgeBand.SENIOR_80_PLUS: "高龄（80岁以上）",
+    Mobility.INDEPENDENT: "自理",
+    Mobility.ASSISTED: "半自理",
+    Mobility.WHEELCHAIR: "轮椅",
+    Mobility.BEDRIDDEN: "卧床",
+    GuardianRelation.PARENT: "父母",
+    GuardianRelation.GRANDPARENT: "祖父母",
+    GuardianRelation.LEGAL_GUARDIAN: "法定监护人",
+    ConsentPurpose.SERVICE_MATCHING: "服务匹配",
+    ConsentPurpose.HEALTH_DATA: "健康信息",
+    ConsentPurpose.CHILD_DATA: "儿童个人信息",
+    ConsentPurpose.NOTIFICATIONS: "消息通知",
+    NeedStatus.SUBMITTED: "已提交",
+    NeedStatus.TRIAGED: "已分拣",
+    NeedStatus.REJECTED: "已驳回",
+    NeedStatus.MATCHING: "匹配中",
+    NeedStatus.PROPOSED: "已推荐",
+    NeedStatus.ACCEPTED: "已接单",
+    NeedStatus.IN_SERVICE: "服务中",
+    NeedStatus.COMPLETED: "已完成",
+    NeedStatus.CLOSED: "已闭环",
+    NeedStatus.CANCELLED: "已取消",
+    NeedStatus.EXPIRED: "已过期",
+    Urgency.LOW: "不急",
+    Urgency.NORMAL: "一般",
+    Urgency.HIGH: "紧急",
+    Urgency.CRITICAL: "特急",
+    ProviderKind.PROFESSIONAL: "专业人士",
+    ProviderKind.ORGANIZATION: "社会组织",
+    MatchStatus.PROPOSED: "待确认",
+    MatchStatus.ACCEPTED: "已接受",
+    MatchStatus.DECLINED: "已拒绝",
+    MatchStatus.WITHDRAWN: "已撤回",
+    MatchStatus.COMPLETED: "已完成",
+}
+
+
+LABELS.update(CATEGORY_LABELS_ZH)
+LABELS.update(CERTIFICATION_LABELS_ZH)
+
+
+def label(value: StrEnum) -> str:
+    """The Chinese display label of an enum value (the value itself if none is defined)."""
+    return LABELS.get(value, value.value)
+
+
+__all__ = [name for name in dir() if not name.startswith("_")] + ["CareCategory", "CertificationKind"]

@@ -1,0 +1,56 @@
+"""Needs raised by (or for) residents, and the matches that propose providers for them."""
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import CareCategory, Gender, MatchStatus, NeedStatus, ProviderKind, Urgency
+
+
+class Need(TimestampedModel):
+    """A resident's request for a service in one care category and time window."""
+
+    resident = fields.ForeignKeyField("models.Resident", related_name="needs", on_delete=fields.RESTRICT)
+    requested_by_staff = fields.CharField(
+        max_length=60, null=True, description="Staff member who filed it on the resident's behalf"
+    )
+    category = fields.CharEnumField(CareCategory, max_length=30)
+    title = fields.CharField(max_length=80)
+    description = fields.TextField(default="")
+    urgency = fields.CharEnumField(Urgency, max_length=10, default=Urgency.NORMAL)
+    window_start = fields.DatetimeField()
+    window_end = fields.DatetimeField()
+    community = fields.ForeignKeyField("models.Area", related_name="needs", on_delete=fields.RESTRICT)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    required_certifications = fields.JSONField(default=list)
+    languages = fields.JSONField(default=list)
+    preferred_gender = fields.CharEnumField(Gender, max_length=10, null=True)
+    skills_wanted = fields.JSONField(default=list)
+    status = fields.CharEnumField(NeedStatus, max_length=20, default=NeedStatus.SUBMITTED)
+
+    class Meta:
+        table = "need"
+        ordering = ["-created_at", "-id"]
+        indexes = (("community_id", "status", "created_at"), ("category", "status"))
+
+
+class Match(TimestampedModel):
+    """A provider (professional or organization) proposed for a need."""
+
+    need = fields.ForeignKeyField("models.Need", related_name="matches", on_delete=fields.CASCADE)
+    provider_kind = fields.CharEnumField(ProviderKind, max_length=20)
+    professional = fields.ForeignKeyField(
+        "models.Professional", related_name="matches", null=True, on_delete=fields.RESTRICT
+    )
+    organization = fields.ForeignKeyField(
+        "models.Organization", related_name="matches", null=True, on_delete=fields.RESTRICT
+    )
+    score = fields.FloatField(null=True)
+    score_breakdown = fields.JSONField(null=True)
+    status = fields.CharEnumField(MatchStatus, max_length=20, default=MatchStatus.PROPOSED, db_index=True)
+    proposed_by = fields.CharField(max_length=60, description="Who proposed it: a staff name or 'engine'")
+    responded_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "match"
+        ordering = ["id"]

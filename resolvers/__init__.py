@@ -1,0 +1,1 @@
+"""Application services: load, check, call the domain, persist. No GraphQL types here."""

@@ -1,0 +1,209 @@
+"""Relay-style pagination over offset cursors, for top-level lists and nested per-parent lists.
+
+A cursor encodes the 0-based position of an item in the ordered list. Top-level lists count
+first, then fetch one slice. Nested lists (e.g. the projects of each of 100 organizations) fetch
+every parent's slice and total in ONE statement with window functions, so the number of SQL
+statements never grows with the page size or the number of parents.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from tortoise import connections
+from tortoise.models import Model
+
+from resolvers.errors import DomainError, ErrorCode
+
+T = TypeVar("T")
+CURSOR_PREFIX = "cursor:"
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def encode_cursor(position: int) -> str:
+    """Opaque cursor of a 0-based position."""
+    return base64.b64encode(f"{CURSOR_PREFIX}{position}".encode()).decode()
+
+
+def decode_cursor(cursor: str, argument: str) -> int:
+    """Position of a cursor; a malformed one is a client error."""
+    try:
+        text = base64.b64decode(cursor.encode(), validate=True).decode()
+        if not text.startswith(CURSOR_PREFIX):
+            raise ValueError(text)
+        position = int(text[len(CURSOR_PREFIX):])
+        if position < 0:
+            raise ValueError(text)
+        return position
+    except (ValueError, UnicodeDecodeError):
+        raise DomainError(ErrorCode.INVALID_CURSOR, f"`{argument}` is not a cursor from this API.", argument) from None
+
+
+@dataclass(frozen=True, slots=True)
+class PageArgs:
+    """Validated ``first/after/last/before`` arguments (hashable: DataLoader keys use them)."""
+
+    first: int | None = None
+    after: int | None = None
+    last: int | None = None
+    before: int | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        *,
+        max_size: int = MAX_PAGE_SIZE,
+    ) -> PageArgs:
+        """Check the arguments; without ``first`` or ``last`` a page has ``DEFAULT_PAGE_SIZE`` items."""
+        for name, value in (("first", first), ("last", last)):
+            if value is not None and not 0 <= value <= max_size:
+                raise DomainError(
+                    ErrorCode.PAGE_SIZE_EXCEEDED, f"`{name}` must be between 0 and {max_size}.", name
+                )
+        if first is not None and last is not None:
+            raise DomainError(ErrorCode.INVALID, "Pass `first` or `last`, not both.", "last")
+        if first is None and last is None:
+            first = DEFAULT_PAGE_SIZE
+        return cls(
+            first=first,
+            after=decode_cursor(after, "after") if after else None,
+            last=last,
+            before=decode_cursor(before, "before") if before else None,
+        )
+
+    def bounds(self, total: int) -> tuple[int, int]:
+        """``(offset, limit)`` of the page within a list of ``total`` items."""
+        start = self.after + 1 if self.after is not None else 0
+        end = min(self.before, total) if self.before is not None else total
+        end = max(end, start)
+        if self.first is not None:
+            end = min(end, start + self.first)
+        if self.last is not None:
+            start = max(start, end - self.last)
+        return start, end - start
+
+
+@dataclass(slots=True)
+class Page(Generic[T]):
+    """One page of items with the positions needed to build edges and page info."""
+
+    items: list[T]
+    offset: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        """True when items come before this page."""
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        """True when items come after this page."""
+        return self.offset + len(self.items) < self.total
+
+
+async def paginate(queryset: Any, args: PageArgs) -> Page:
+    """A page of a top-level queryset: one COUNT, then one SELECT of the slice."""
+    total = await queryset.count()
+    offset, limit = args.bounds(total)
+    items = await queryset.offset(offset).limit(limit) if limit else []
+    return Page(items=list(items), offset=offset, total=total)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How children hang off a parent, for :func:`paginate_children`.
+
+    ``parent_column`` is the column holding the parent's id: on the child table itself
+    (a foreign key) or, with ``through``, on a join table whose ``through_child`` column points
+    at the child.  ``order`` is an SQL ORDER BY over the child table aliased ``c``.
+    """
+
+    model: type[Model]
+    parent_column: str
+    order: str = "c.id"
+    through: str | None = None
+    through_child: str | None = None
+    where: str = ""
+
+
+def _placeholders(dialect: str, count: int, start: int = 1) -> list[str]:
+    if dialect == "postgres":
+        return [f"${i}" for i in range(start, start + count)]
+    return ["?"] * count
+
+
+async def paginate_children(relation: Relation, parent_ids: Sequence[int], args: PageArgs) -> list[Page]:
+    """One page per parent, all in one statement (ROW_NUMBER and COUNT over a partition)."""
+    if not parent_ids:
+        return []
+    meta = relation.model._meta
+    conn = connections.get(meta.default_connection or "default")
+    dialect = conn.capabilities.dialect
+    marks = _placeholders(dialect, len(parent_ids))
+    if relation.through:
+        source = (
+            f'"{meta.db_table}" c JOIN "{relation.through}" j ON j."{relation.through_child}" = c."id"'
+        )
+        parent = f'j."{relation.parent_column}"'
+    else:
+        source, parent = f'"{meta.db_table}" c', f'c."{relation.parent_column}"'
+    where = f" AND ({relation.where})" if relation.where else ""
+    inner = (
+        f"SELECT c.*, {parent} AS _parent, "
+        f"ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {relation.order}) AS _rn, "
+        f"COUNT(*) OVER (PARTITION BY {parent}) AS _total "
+        f"FROM {source} WHERE {parent} IN ({', '.join(marks)}){where}"
+    )
+    conditions = ["1 = 1"]
+    low = args.after + 1 if args.after is not None else 0
+    conditions.append(f"_rn > {low}")
+    if args.before is not None:
+        conditions.append(f"_rn <= LEAST_OF({args.before}, _total)")
+    high = f"LEAST_OF({args.before}, _total)" if args.before is not None else "_total"
+    if args.first is not None:
+        conditions.append(f"_rn <= {low + args.first}")
+    if args.last is not None:
+        conditions.append(f"_rn > {high} - {args.last}")
+    least = "LEAST" if dialect == "postgres" else "MIN"
+    sql = f"SELECT * FROM ({inner}) t WHERE {' AND '.join(conditions)} ORDER BY _parent, _rn"
+    rows = await conn.execute_query_dict(sql.replace("LEAST_OF", least), list(parent_ids))
+    grouped: dict[int, Page] = {}
+    for row in rows:
+        parent_id, position, total = row.pop("_parent"), row.pop("_rn"), row.pop("_total")
+        page = grouped.get(parent_id)
+        if page is None:
+            page = grouped[parent_id] = Page(items=[], offset=position - 1, total=total)
+        page.items.append(relation.model._init_from_db(**row))
+    counts = await _totals_without_rows(conn, relation, parent_ids, grouped, dialect)
+    return [grouped.get(pid) or Page(items=[], offset=args.bounds(counts.get(pid, 0))[0], total=counts.get(pid, 0))
+            for pid in parent_ids]
+
+
+async def _totals_without_rows(conn, relation: Relation, parent_ids, grouped, dialect) -> dict[int, int]:
+    """Totals of parents whose page came back empty (e.g. ``first: 0``); usually no statement at all."""
+    missing = [pid for pid in parent_ids if pid not in grouped]
+    if not missing:
+        return {}
+    meta = relation.model._meta
+    marks = _placeholders(dialect, len(missing))
+    if relation.through:
+        source = f'"{relation.through}" j JOIN "{meta.db_table}" c ON j."{relation.through_child}" = c."id"'
+        parent = f'j."{relation.parent_column}"'
+    else:
+        source, parent = f'"{meta.db_table}" c', f'c."{relation.parent_column}"'
+    where = f" AND ({relation.where})" if relation.where else ""
+    sql = (
+        f"SELECT {parent} AS _parent, COUNT(*) AS _total FROM {source} "
+        f"WHERE {parent} IN ({', '.join(marks)}){where} GROUP BY {parent}"
+    )
+    rows = await conn.execute_query_dict(sql, list(missing))
+    return {row["_parent"]: row["_total"] for row in rows}

@@ -1,0 +1,128 @@
+"""Shared fixtures: a fresh database per test (SQLite or PostgreSQL), a GraphQL client, SQL counting.
+
+``LINLI_TEST_DATABASE`` chooses the database: unset or ``sqlite`` for in-memory SQLite,
+``postgres`` for the local server (``LINLI_TEST_POSTGRES_URL``, default
+``postgres://postgres@127.0.0.1:5432/test``); each test gets its own freshly created database,
+dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from tortoise.context import tortoise_test_context
+
+from graphql_api.app import create_app
+from graphql_api.settings import Settings
+
+BACKEND = os.environ.get("LINLI_TEST_DATABASE", "sqlite").lower()
+POSTGRES_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def test_database_url() -> str:
+    """A URL for a brand-new database of the chosen backend."""
+    if BACKEND == "postgres":
+        base = POSTGRES_URL.rsplit("/", 1)[0]
+        return f"{base}/linli_test_{uuid.uuid4().hex[:12]}"
+    return "sqlite://:memory:"
+
+
+@pytest_asyncio.fixture
+async def db() -> AsyncIterator[Any]:
+    """A migrated, empty database for one test."""
+    url = test_database_url()
+    async with tortoise_test_context(["models"], db_url=url, timezone="Asia/Shanghai") as ctx:
+        yield ctx
+    if BACKEND == "postgres":
+        await drop_database(url.rsplit("/", 1)[1])
+
+
+async def drop_database(name: str) -> None:
+    """Drop a per-test PostgreSQL database, disconnecting whatever still uses it."""
+    conn = await asyncpg.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@dataclass
+class SqlCounter:
+    """Counts the SQL statements Tortoise sends while active."""
+
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+class _CountingHandler(logging.Handler):
+    def __init__(self, counter: SqlCounter) -> None:
+        super().__init__(logging.DEBUG)
+        self.counter = counter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", message, re.IGNORECASE):
+            self.counter.statements.append(message)
+
+
+@contextmanager
+def count_sql():
+    """``with count_sql() as sql: ...; sql.count`` -- statements issued inside the block."""
+    counter = SqlCounter()
+    logger = logging.getLogger("tortoise.db_client")
+    handler = _CountingHandler(counter)
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+@dataclass
+class GraphQLClient:
+    """Posts GraphQL documents to the real ASGI app and returns the decoded response."""
+
+    http: httpx.AsyncClient
+
+    async def execute(self, query: str, variables: dict | None = None, headers: dict | None = None) -> dict:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
+                                        headers=headers or {})
+        return response.json()
+
+    async def ok(self, query: str, variables: dict | None = None, headers: dict | None = None) -> dict:
+        """Execute and assert there are no top-level errors; return ``data``."""
+        body = await self.execute(query, variables, headers)
+        assert not body.get("errors"), body.get("errors")
+        return body["data"]
+
+
+@pytest_asyncio.fixture
+async def gql(db) -> AsyncIterator[GraphQLClient]:
+    """A client of the app bound to this test's database."""
+    app = create_app(Settings(env="test"), manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://linli.test") as http:
+        yield GraphQLClient(http)
+
+
+@pytest.fixture
+def sql():
+    """The :func:`count_sql` context manager."""
+    return count_sql
