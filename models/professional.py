@@ -46,7 +46,7 @@ class Professional(TimestampedModel):
 
 
 class Certification(TimestampedModel):
-    """A qualification certificate; only verified, unexpired ones count for matching."""
+    """A qualification certificate: only verified, unexpired ones count for matching."""
 
     professional = fields.ForeignKeyField(
         "models.Professional", related_name="certifications", on_delete=fields.CASCADE

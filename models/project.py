@@ -36,7 +36,7 @@ class Project(TimestampedModel):
 
 
 class ProjectClaim(TimestampedModel):
-    """A professional or an organization that claimed a project (项目认领); exactly one is set."""
+    """A professional or an organization that claimed a project (项目认领): exactly one is set."""
 
     project = fields.ForeignKeyField("models.Project", related_name="claims", on_delete=fields.CASCADE)
     professional = fields.ForeignKeyField(

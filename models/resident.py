@@ -46,7 +46,7 @@ class Resident(TimestampedModel):
 
 
 class Guardianship(TimestampedModel):
-    """A guardian's link to a child (under 18); children's data needs a guardian's consent."""
+    """A guardian's link to a child (under 18): children's data needs a guardian's consent."""
 
     guardian = fields.ForeignKeyField("models.Resident", related_name="wards", on_delete=fields.CASCADE)
     child = fields.ForeignKeyField("models.Resident", related_name="guardians", on_delete=fields.CASCADE)
@@ -66,7 +66,7 @@ class ConsentRecord(TimestampedModel):
     policy_version = fields.CharField(max_length=20)
     granted_by = fields.ForeignKeyField(
         "models.Resident", related_name="consents_given", null=True, on_delete=fields.SET_NULL,
-        description="The guardian who consented for a child; null when the resident consented",
+        description="The guardian who consented for a child, null when the resident consented",
     )
     granted_at = fields.DatetimeField()
     withdrawn_at = fields.DatetimeField(null=True)

@@ -30,7 +30,7 @@ BACKEND = os.environ.get("LINLI_TEST_DATABASE", "sqlite").lower()
 POSTGRES_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 
-def test_database_url() -> str:
+def fresh_database_url() -> str:
     """A URL for a brand-new database of the chosen backend."""
     if BACKEND == "postgres":
         base = POSTGRES_URL.rsplit("/", 1)[0]
@@ -41,7 +41,7 @@ def test_database_url() -> str:
 @pytest_asyncio.fixture
 async def db() -> AsyncIterator[Any]:
     """A migrated, empty database for one test."""
-    url = test_database_url()
+    url = fresh_database_url()
     async with tortoise_test_context(["models"], db_url=url, timezone="Asia/Shanghai") as ctx:
         yield ctx
     if BACKEND == "postgres":

@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('verified_by', fields.CharField(null=True, description='Who checked the original', max_length=60)),
                 ('verified_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'certification', 'app': 'models', 'unique_together': (('kind', 'number'),), 'pk_attr': 'id', 'table_description': 'A qualification certificate; only verified, unexpired ones count for matching.'},
+            options={'table': 'certification', 'app': 'models', 'unique_together': (('kind', 'number'),), 'pk_attr': 'id', 'table_description': 'A qualification certificate: only verified, unexpired ones count for matching.'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
                 ('status', fields.CharEnumField(default=ClaimStatus.ACTIVE, description='ACTIVE: ACTIVE\nWITHDRAWN: WITHDRAWN', enum_type=ClaimStatus, max_length=20)),
                 ('note', fields.CharField(default='', max_length=200)),
             ],
-            options={'table': 'project_claim', 'app': 'models', 'unique_together': (('project', 'professional'), ('project', 'organization')), 'pk_attr': 'id', 'table_description': 'A professional or an organization that claimed a project (项目认领); exactly one is set.'},
+            options={'table': 'project_claim', 'app': 'models', 'unique_together': (('project', 'professional'), ('project', 'organization')), 'pk_attr': 'id', 'table_description': 'A professional or an organization that claimed a project (项目认领): exactly one is set.'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -215,7 +215,7 @@ class Migration(migrations.Migration):
                 ('resident', fields.ForeignKeyField('models.Resident', source_field='resident_id', db_constraint=True, to_field='id', related_name='consents', on_delete=OnDelete.CASCADE)),
                 ('purpose', fields.CharEnumField(description='SERVICE_MATCHING: SERVICE_MATCHING\nHEALTH_DATA: HEALTH_DATA\nCHILD_DATA: CHILD_DATA\nNOTIFICATIONS: NOTIFICATIONS', enum_type=ConsentPurpose, max_length=30)),
                 ('policy_version', fields.CharField(max_length=20)),
-                ('granted_by', fields.ForeignKeyField('models.Resident', source_field='granted_by_id', null=True, description='The guardian who consented for a child; null when the resident consented', db_constraint=True, to_field='id', related_name='consents_given', on_delete=OnDelete.SET_NULL)),
+                ('granted_by', fields.ForeignKeyField('models.Resident', source_field='granted_by_id', null=True, description='The guardian who consented for a child, null when the resident consented', db_constraint=True, to_field='id', related_name='consents_given', on_delete=OnDelete.SET_NULL)),
                 ('granted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('withdrawn_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
@@ -246,7 +246,7 @@ class Migration(migrations.Migration):
                 ('child', fields.ForeignKeyField('models.Resident', source_field='child_id', db_constraint=True, to_field='id', related_name='guardians', on_delete=OnDelete.CASCADE)),
                 ('relation', fields.CharEnumField(description='PARENT: PARENT\nGRANDPARENT: GRANDPARENT\nLEGAL_GUARDIAN: LEGAL_GUARDIAN', enum_type=GuardianRelation, max_length=20)),
             ],
-            options={'table': 'guardianship', 'app': 'models', 'unique_together': (('guardian', 'child'),), 'pk_attr': 'id', 'table_description': "A guardian's link to a child (under 18); children's data needs a guardian's consent."},
+            options={'table': 'guardianship', 'app': 'models', 'unique_together': (('guardian', 'child'),), 'pk_attr': 'id', 'table_description': "A guardian's link to a child (under 18): children's data needs a guardian's consent."},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
