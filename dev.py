@@ -38,7 +38,7 @@ def run(*args: str | Path, env: dict | None = None) -> None:
 
 def ensure_installed(extras: str) -> None:
     """Create the virtualenv and install the project (with ``extras``) when anything changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may be started by an older python3)
         sys.exit("Linli needs Python 3.11 or newer; run this with python3.11.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
