@@ -13,6 +13,7 @@ from models import Area, Organization
 from models.enums import AreaKind, CareCategory, IncubationStage, OrganizationKind, OrganizationStatus
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.identifiers import InvalidIdentifier, normalize_phone, normalize_uscc
+from resolvers.json_lists import filter_list_contains
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def organization_queryset(criteria: OrganizationFilter, order: str = "NAME"):
         if value is not None:
             qs = qs.filter(**{field: value})
     if criteria.category is not None:
-        qs = qs.filter(categories__contains=[criteria.category.value])
+        qs = filter_list_contains(qs, "categories", criteria.category.value)
     return qs.order_by(*ORDERINGS[order])
 
 

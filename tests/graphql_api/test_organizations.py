@@ -59,3 +59,13 @@ def _gid(type_name: str, pk: int) -> str:
     import base64
 
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+async def test_directory_filters_by_category_on_json_list(gql):
+    _, community, _ = await make_areas()
+    await Organization.create(name="助餐社", kind="INCUBATED", area=community, categories=["BATHING", "MEALS"])
+    await Organization.create(name="保洁社", kind="INCUBATED", area=community, categories=["CLEANING"])
+    query = "{ organizations(filter: {category: MEALS}) { totalCount edges { node { name } } } }"
+    data = await gql.ok(query)
+    assert data["organizations"]["totalCount"] == 1
+    assert data["organizations"]["edges"][0]["node"]["name"] == "助餐社"
