@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
@@ -17,6 +18,7 @@ class Loaders:
     def __init__(self) -> None:
         self._by_id: dict[type[Model], DataLoader[int, Model | None]] = {}
         self._pages: dict[tuple[str, PageArgs], DataLoader[int, Page]] = {}
+        self._batches: dict[str, DataLoader[Any, Any]] = {}
 
     def by_id(self, model: type[Model]) -> DataLoader[int, Model | None]:
         """Rows of ``model`` by primary key (None for a missing id), one SELECT per batch."""
@@ -40,4 +42,14 @@ class Loaders:
                 return await paginate_children(definition, list(parent_ids), args)
 
             loader = self._pages[key] = DataLoader(load_fn=load)
+        return loader
+
+    def batch(self, name: str, fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+        """The loader called ``name`` for an arbitrary batch function (one result per key, in order)."""
+        loader = self._batches.get(name)
+        if loader is None:
+            async def load(keys: Sequence[Any]) -> list[Any]:
+                return await fn(list(keys))
+
+            loader = self._batches[name] = DataLoader(load_fn=load)
         return loader

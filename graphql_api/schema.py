@@ -14,8 +14,18 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from graphql_api.errors import CodedErrors
+from graphql_api.mutations.certification import CertificationMutation
+from graphql_api.mutations.need import NeedMutation
 from graphql_api.mutations.organization import OrganizationMutation
+from graphql_api.mutations.professional import ProfessionalMutation
+from graphql_api.mutations.project import ProjectMutation
+from graphql_api.mutations.resident import ResidentMutation
+from graphql_api.mutations.session import SessionMutation
 from graphql_api.queries.directory import DirectoryQuery
+from graphql_api.queries.needs import NeedQuery
+from graphql_api.queries.people import PeopleQuery
+from graphql_api.queries.projects import ProjectQuery
+from graphql_api.queries.residents import ResidentQuery
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
@@ -25,8 +35,11 @@ class NodeQuery:
     node: relay.Node | None = relay.node(description="Fetch any object by its global ID.")
 
 
-QUERIES: tuple[type, ...] = (NodeQuery, DirectoryQuery)
-MUTATIONS: tuple[type, ...] = (OrganizationMutation,)
+QUERIES: tuple[type, ...] = (NodeQuery, DirectoryQuery, ResidentQuery, NeedQuery, PeopleQuery, ProjectQuery)
+MUTATIONS: tuple[type, ...] = (
+    OrganizationMutation, ResidentMutation, NeedMutation, ProfessionalMutation, CertificationMutation,
+    ProjectMutation, SessionMutation,
+)
 
 Query = merge_types("Query", QUERIES)
 Query.__strawberry_definition__.description = "Entry points for reading Linli's data."

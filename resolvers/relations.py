@@ -3,7 +3,9 @@
 from models import (
     Area,
     Certification,
+    ConsentRecord,
     Enrollment,
+    Guardianship,
     Match,
     Membership,
     Need,
@@ -12,6 +14,7 @@ from models import (
     Project,
     ProjectClaim,
     ProjectSession,
+    Resident,
 )
 from resolvers.pagination import Relation
 
@@ -35,10 +38,15 @@ RELATIONS: dict[str, Relation] = {
     "project.sessions": Relation(ProjectSession, "project_id", order="c.starts_at, c.id"),
     "project.claims": Relation(ProjectClaim, "project_id"),
     "session.enrollments": Relation(
-        Enrollment, "session_id", order="CASE WHEN c.waitlist_position IS NULL THEN 0 ELSE 1 END, "
+        Enrollment, "session_id", order="CASE c.status WHEN 'CONFIRMED' THEN 0 WHEN 'WAITLISTED' THEN 1 ELSE 2 END, "
         "c.waitlist_position, c.id"
     ),
     "resident.needs": Relation(Need, "resident_id", order="c.created_at DESC, c.id DESC"),
-    "need.matches": Relation(Match, "need_id", order="c.score DESC, c.id"),
+    "need.matches": Relation(Match, "need_id", order="c.score IS NULL, c.score DESC, c.id"),
     "professional.matches": Relation(Match, "professional_id", order="c.created_at DESC, c.id DESC"),
+    "professional.claims": Relation(ProjectClaim, "professional_id"),
+    "resident.guardians": Relation(Guardianship, "child_id"),
+    "resident.wards": Relation(Guardianship, "guardian_id"),
+    "resident.consents": Relation(ConsentRecord, "resident_id", order="c.granted_at DESC, c.id DESC"),
+    "household.members": Relation(Resident, "household_id"),
 }

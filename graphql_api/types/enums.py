@@ -22,7 +22,7 @@ def expose(cls: type[StrEnum], description: str, value_descriptions: dict | None
     for value in cls.__strawberry_definition__.values:
         member = cls[value.name]
         text = (value_descriptions or {}).get(member) or _english(member)
-        value.description = f"{e.label(member)}: {text}" if e.LABELS.get(member) else text
+        value.description = f"{e.label(member)}: {text}" if e.has_label(member) else text
     return cls
 
 

@@ -1,0 +1,164 @@
+"""GraphQL types of needs and of the matches that propose providers for them.
+
+A need's precise coordinates are sensitive (precise whereabouts, PIPL Art. 28): only ``hasLocation``
+is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Union
+
+import strawberry
+from strawberry import relay
+
+import models
+from graphql_api.context import Info
+from graphql_api.types.area import Area
+from graphql_api.types.common import After, Before, Connection, First, Last, node_keys, page_args
+from graphql_api.types.enums import (
+    CareCategory,
+    CertificationKind,
+    Gender,
+    MatchStatus,
+    NeedStatus,
+    ProviderKind,
+    Urgency,
+)
+from graphql_api.types.organization import Organization
+from graphql_api.types.resident import Resident, load_resident
+from models.enums import label
+
+if TYPE_CHECKING:
+    from graphql_api.types.professional import Professional
+
+# Passed as ``graphql_type``: a string annotation would make ``typing`` evaluate the lazy forward reference.
+Provider = Annotated[
+    Union[Annotated["Professional", strawberry.lazy("graphql_api.types.professional")], Organization],  # noqa: UP007
+    strawberry.union("Provider", description="Who is proposed to serve a need: a professional or an organization."),
+]
+
+
+@strawberry.type(description="A resident's request for a service in one care category and time window.")
+class Need(relay.Node):
+    id: relay.NodeID[int]
+    requested_by_staff: str | None = strawberry.field(description="Staff member who filed it for the resident.")
+    category: CareCategory = strawberry.field(description="Care category asked for.")
+    title: str = strawberry.field(description="Short title (at most 80 characters).")
+    description: str = strawberry.field(description="What is needed, in the resident's words.")
+    urgency: Urgency = strawberry.field(description="How urgent the need is.")
+    window_start: datetime = strawberry.field(description="Start of the time window for the service.")
+    window_end: datetime = strawberry.field(description="End of the time window for the service.")
+    has_location: bool = strawberry.field(description="Whether a precise location is on file (never shown).")
+    required_certifications: list[CertificationKind] = strawberry.field(
+        description="Qualifications the provider must hold, beyond those of the category."
+    )
+    languages: list[str] = strawberry.field(description="Languages or dialects the provider should speak.")
+    preferred_gender: Gender | None = strawberry.field(description="Preferred gender of the provider, if any.")
+    skills_wanted: list[str] = strawberry.field(description="Skills the provider should have.")
+    status: NeedStatus = strawberry.field(description="Where the need stands.")
+    created_at: datetime = strawberry.field(description="When the need was submitted.")
+    updated_at: datetime = strawberry.field(description="When the need last changed.")
+    resident_id: strawberry.Private[int]
+    community_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, row: models.Need) -> Need:
+        """Build from an ORM row (coordinates are reduced to ``hasLocation``)."""
+        return cls(
+            id=row.id, requested_by_staff=row.requested_by_staff, category=row.category, title=row.title,
+            description=row.description, urgency=row.urgency, window_start=row.window_start,
+            window_end=row.window_end, has_location=row.latitude is not None and row.longitude is not None,
+            required_certifications=list(row.required_certifications), languages=list(row.languages),
+            preferred_gender=row.preferred_gender, skills_wanted=list(row.skills_wanted), status=row.status,
+            created_at=row.created_at, updated_at=row.updated_at, resident_id=row.resident_id,
+            community_id=row.community_id,
+        )
+
+    @strawberry.field(description="Chinese display label of `category`.")
+    def category_label(self) -> str:
+        return label(self.category)
+
+    @strawberry.field(description="Chinese display label of `urgency`.")
+    def urgency_label(self) -> str:
+        return label(self.urgency)
+
+    @strawberry.field(description="Chinese display label of `preferredGender`.")
+    def preferred_gender_label(self) -> str | None:
+        return label(self.preferred_gender) if self.preferred_gender else None
+
+    @strawberry.field(description="Chinese display label of `status`.")
+    def status_label(self) -> str:
+        return label(self.status)
+
+    @strawberry.field(description="The resident the need is for (minimized view).")
+    async def resident(self, info: Info) -> Resident:
+        return await load_resident(info, self.resident_id)
+
+    @strawberry.field(description="Community where the service is needed.")
+    async def community(self, info: Info) -> Area:
+        return Area.from_model(await info.context.loaders.by_id(models.Area).load(self.community_id))
+
+    @strawberry.field(description="Providers proposed for this need, best score first.")
+    async def matches(
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[Match]:
+        page = await info.context.loaders.page("need.matches", page_args(first, after, last, before)).load(self.id)
+        return Connection.from_page(page, Match.from_model)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        rows = await info.context.loaders.by_id(models.Need).load_many(node_keys(node_ids))
+        return [cls.from_model(r) if r else None for r in rows]
+
+
+@strawberry.type(description="A provider (professional or organization) proposed for a need.")
+class Match(relay.Node):
+    id: relay.NodeID[int]
+    provider_kind: ProviderKind = strawberry.field(description="Whether the provider is a person or an organization.")
+    score: float | None = strawberry.field(description="Matching score, 0 to 1 (higher is better); null if manual.")
+    status: MatchStatus = strawberry.field(description="Where the proposal stands.")
+    proposed_by: str = strawberry.field(description="Who proposed it: a staff name or `engine`.")
+    responded_at: datetime | None = strawberry.field(description="When the provider responded, if they did.")
+    created_at: datetime = strawberry.field(description="When the match was proposed.")
+    need_id: strawberry.Private[int]
+    professional_id: strawberry.Private[int | None]
+    organization_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, row: models.Match) -> Match:
+        """Build from an ORM row."""
+        return cls(
+            id=row.id, provider_kind=row.provider_kind, score=row.score, status=row.status,
+            proposed_by=row.proposed_by, responded_at=row.responded_at, created_at=row.created_at,
+            need_id=row.need_id, professional_id=row.professional_id, organization_id=row.organization_id,
+        )
+
+    @strawberry.field(description="Chinese display label of `providerKind`.")
+    def provider_kind_label(self) -> str:
+        return label(self.provider_kind)
+
+    @strawberry.field(description="Chinese display label of `status`.")
+    def status_label(self) -> str:
+        return label(self.status)
+
+    @strawberry.field(description="The need the provider is proposed for.")
+    async def need(self, info: Info) -> Need:
+        return Need.from_model(await info.context.loaders.by_id(models.Need).load(self.need_id))
+
+    @strawberry.field(description="The proposed provider (the professional or the organization).",
+                      graphql_type=Provider)
+    async def provider(self, info: Info) -> Professional | Organization:
+        if self.professional_id is not None:
+            from graphql_api.types.professional import Professional
+
+            row = await info.context.loaders.by_id(models.Professional).load(self.professional_id)
+            return Professional.from_model(row)
+        row = await info.context.loaders.by_id(models.Organization).load(self.organization_id)
+        return Organization.from_model(row)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        rows = await info.context.loaders.by_id(models.Match).load_many(node_keys(node_ids))
+        return [cls.from_model(r) if r else None for r in rows]

@@ -1,0 +1,209 @@
+"""Need services: the list with filters and orders, and create / update / cancel with validation.
+
+The list filters on ``community_id`` and ``status`` by equality (or a short IN list) and orders by
+``created_at``, so the composite index ``need(community_id, status, created_at)`` serves both the
+filter and the default order; the submission-time range is on the index's last column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import Q, RawSQL
+from tortoise.transactions import in_transaction
+
+from models import Match, Need, Resident
+from models.enums import (
+    OPEN_NEED_STATUSES,
+    CareCategory,
+    MatchStatus,
+    NeedStatus,
+    Urgency,
+)
+from resolvers.errors import Checker, DomainError, ErrorCode
+from resolvers.residents import SHANGHAI, check_community, text_list
+
+EDITABLE_STATUSES = frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED})
+MAX_PAST_START = timedelta(days=1)
+URGENCY_RANK = {Urgency.CRITICAL: 0, Urgency.HIGH: 1, Urgency.NORMAL: 2, Urgency.LOW: 3}
+URGENCY_RANK_SQL = (  # constants from the enum only, so nothing from the request reaches the SQL text
+    'CASE "urgency" ' + " ".join(f"WHEN '{u.value}' THEN {r}" for u, r in URGENCY_RANK.items())
+    + f" ELSE {len(URGENCY_RANK)} END"
+)
+ORDERINGS = {
+    "NEWEST": ("-created_at", "-id"),
+    "OLDEST": ("created_at", "id"),
+    "WINDOW_START": ("window_start", "id"),
+    "URGENCY": ("urgency_rank", "-created_at", "-id"),
+}
+LIST_FIELDS = {"languages": "languages", "skills_wanted": "skillsWanted"}
+
+
+@dataclass(frozen=True, slots=True)
+class NeedFilter:
+    """Criteria of the need list; every one is optional, all are combined with AND."""
+
+    community_id: int | None = None
+    resident_id: int | None = None
+    category: CareCategory | None = None
+    statuses: tuple[NeedStatus, ...] | None = None
+    urgency: Urgency | None = None
+    open_only: bool = False
+    submitted_after: datetime | None = None
+    submitted_before: datetime | None = None
+    search: str | None = None
+
+    def status_set(self) -> frozenset[NeedStatus] | None:
+        """The statuses asked for (``openOnly`` narrows them), or None for any status."""
+        chosen = frozenset(self.statuses) if self.statuses is not None else None
+        if self.open_only:
+            chosen = OPEN_NEED_STATUSES if chosen is None else chosen & OPEN_NEED_STATUSES
+        return chosen
+
+
+def need_queryset(criteria: NeedFilter, order: str = "NEWEST"):
+    """The filtered, ordered need list (not yet executed)."""
+    qs = Need.all()
+    if criteria.community_id is not None:
+        qs = qs.filter(community_id=criteria.community_id)
+    statuses = criteria.status_set()
+    if statuses is not None:
+        qs = qs.filter(status=next(iter(statuses))) if len(statuses) == 1 else qs.filter(status__in=sorted(statuses))
+    for name in ("resident_id", "category", "urgency"):
+        value = getattr(criteria, name)
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    if criteria.submitted_after is not None:
+        qs = qs.filter(created_at__gte=aware(criteria.submitted_after))
+    if criteria.submitted_before is not None:
+        qs = qs.filter(created_at__lt=aware(criteria.submitted_before))
+    text = (criteria.search or "").strip()
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    if order == "URGENCY":
+        qs = qs.annotate(urgency_rank=RawSQL(URGENCY_RANK_SQL))
+    return qs.order_by(*ORDERINGS[order])
+
+
+def aware(moment: datetime) -> datetime:
+    """A timezone-aware datetime; a naive one is taken as Hangzhou wall-clock time."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
+
+
+async def create_need(data: dict[str, Any]) -> Need:
+    """Validate and file a need for a resident; nothing is written on bad input."""
+    resident_id = data.get("resident_id")
+    resident = await Resident.get_or_none(id=resident_id) if resident_id is not None else None
+    if resident is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No resident with this ID.", "residentId")
+    if data.get("community_id") is None:
+        data = {**data, "community_id": resident.community_id}
+    checker = Checker()
+    values: dict[str, Any] = {"resident_id": resident.id}
+    await _validated(checker, data, values, current=None)
+    checker.check()
+    async with in_transaction():
+        return await Need.create(**values)
+
+
+async def update_need(need_id: int, data: dict[str, Any]) -> Need:
+    """Change a need that is still SUBMITTED or TRIAGED, all or nothing."""
+    need = await _need_in(need_id, EDITABLE_STATUSES, "A need can be changed only before matching starts.")
+    checker = Checker()
+    values: dict[str, Any] = {}
+    await _validated(checker, data, values, current=need)
+    checker.check()
+    async with in_transaction():
+        changed = await Need.filter(id=need_id, status__in=list(EDITABLE_STATUSES)).update(
+            **values, updated_at=datetime.now(UTC)
+        )
+    if not changed:
+        raise DomainError(ErrorCode.INVALID_STATE, "The need moved on meanwhile; reload it.", None)
+    await need.refresh_from_db()
+    return need
+
+
+async def cancel_need(need_id: int) -> Need:
+    """Cancel a need before a provider accepted it; its pending proposals are withdrawn."""
+    await _need_in(need_id, OPEN_NEED_STATUSES, "A need can be cancelled only before it is accepted.")
+    now = datetime.now(UTC)
+    async with in_transaction():
+        changed = await Need.filter(id=need_id, status__in=list(OPEN_NEED_STATUSES)).update(
+            status=NeedStatus.CANCELLED, updated_at=now
+        )
+        if changed:
+            await Match.filter(need_id=need_id, status=MatchStatus.PROPOSED).update(
+                status=MatchStatus.WITHDRAWN, updated_at=now
+            )
+    if not changed:
+        raise DomainError(ErrorCode.INVALID_STATE, "The need moved on meanwhile; reload it.", None)
+    return await Need.get(id=need_id)
+
+
+async def _need_in(need_id: int, statuses: frozenset[NeedStatus], message: str) -> Need:
+    need = await Need.get_or_none(id=need_id)
+    if need is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No need with this ID.", "id")
+    if need.status not in statuses:
+        raise DomainError(ErrorCode.INVALID_STATE, f"{message} It is {need.status.value}.", None)
+    return need
+
+
+async def _validated(checker: Checker, data: dict, values: dict, current: Need | None) -> None:
+    if "title" in data or current is None:
+        values["title"] = checker.require_text(data.get("title"), "title", 80)
+    if "description" in data:
+        values["description"] = (data["description"] or "").strip()
+        if len(values["description"]) > 2000:
+            checker.add(ErrorCode.TOO_LONG, "`description` has at most 2000 characters.", "description")
+    if "requested_by_staff" in data:
+        staff = (data["requested_by_staff"] or "").strip()
+        if len(staff) > 60:
+            checker.add(ErrorCode.TOO_LONG, "`requestedByStaff` has at most 60 characters.", "requestedByStaff")
+        values["requested_by_staff"] = staff or None
+    if "community_id" in data or current is None:
+        values["community_id"] = data.get("community_id")
+        await check_community(checker, values["community_id"])
+    _check_window(checker, data, values, current)
+    _check_location(checker, data, values)
+    for name in ("category", "urgency", "preferred_gender"):
+        if name in data and (data[name] is not None or name == "preferred_gender"):
+            values[name] = data[name]
+    if data.get("required_certifications") is not None:
+        values["required_certifications"] = sorted({kind.value for kind in data["required_certifications"]})
+    for name, field in LIST_FIELDS.items():
+        if data.get(name) is not None:
+            values[name] = text_list(checker, data[name], field)
+    if current is None and values.get("category") is None:
+        checker.add(ErrorCode.REQUIRED, "`category` is required.", "category")
+
+
+def _check_window(checker: Checker, data: dict, values: dict, current: Need | None) -> None:
+    """The service window: its end after its start, its start at most one day in the past."""
+    for name, field in (("window_start", "windowStart"), ("window_end", "windowEnd")):
+        if name in data:
+            if data[name] is None:
+                checker.add(ErrorCode.REQUIRED, f"`{field}` is required.", field)
+                return
+            values[name] = aware(data[name])
+    start = values.get("window_start", current.window_start if current else None)
+    end = values.get("window_end", current.window_end if current else None)
+    if start is None or end is None:
+        checker.add(ErrorCode.REQUIRED, "`windowStart` and `windowEnd` are required.", "windowStart")
+        return
+    if end <= start:
+        checker.add(ErrorCode.INVALID_RANGE, "`windowEnd` must come after `windowStart`.", "windowEnd")
+    if "window_start" in values and start < datetime.now(UTC) - MAX_PAST_START:
+        checker.add(ErrorCode.INVALID_RANGE, "`windowStart` is more than one day in the past.", "windowStart")
+
+
+def _check_location(checker: Checker, data: dict, values: dict) -> None:
+    """Precise coordinates: kept for matching, never shown (only ``hasLocation``)."""
+    if "latitude" not in data:
+        return
+    latitude, longitude = data["latitude"], data["longitude"]
+    if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        checker.add(ErrorCode.OUT_OF_RANGE, "Latitude is -90 to 90 and longitude -180 to 180.", "location")
+    values["latitude"], values["longitude"] = latitude, longitude
