@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
+from graphql_api.auth import viewer_from_request
 from graphql_api.cache import build_cache
 from graphql_api.context import Context
 from graphql_api.schema import schema
@@ -29,7 +30,8 @@ class LinliGraphQL(GraphQL):
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(settings=self.settings, request=request, response=response)
+        viewer = await viewer_from_request(request, self.settings)
+        return Context(settings=self.settings, request=request, response=response, viewer=viewer)
 
 
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
