@@ -1,0 +1,203 @@
+"""Input types the service layer fills from database rows: providers, needs and their parts.
+
+Providers are identified everywhere by a ``ProviderKey`` ``(kind, id)``, because a professional and
+an organization can share an integer id. Collections given as lists or sets are normalised to
+frozensets and tuples on construction, so profiles are immutable and cheap to share.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+
+from matching.categories import CareCategory, CertificationKind
+from matching.config import MatchingConfig
+from matching.schedule import TimeWindow, WeeklyHours, WeeklySlot, merge_weekly, to_local
+
+__all__ = [
+    "Certification",
+    "GeoPoint",
+    "MatchingConfig",
+    "NeedProfile",
+    "ProviderKey",
+    "ProviderKind",
+    "ProviderProfile",
+    "TimeWindow",
+    "Urgency",
+    "WeeklySlot",
+]
+
+ProviderKey = tuple[str, int]
+"""A provider's identity: (kind, id), e.g. ("PROFESSIONAL", 12) or ("ORGANIZATION", 12)."""
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+class ProviderKind(StrEnum):
+    """Who provides: an individual professional or a service organization."""
+
+    PROFESSIONAL = "PROFESSIONAL"
+    ORGANIZATION = "ORGANIZATION"
+
+
+class Urgency(IntEnum):
+    """How urgent a need is, 1 (LOW) to 4 (CRITICAL)."""
+
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
+    CRITICAL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Certification:
+    """A certificate a provider holds; ``expires_on`` is the last day it is valid."""
+
+    kind: CertificationKind
+    verified: bool = False
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        """Tell whether the certificate counts on ``day``: verified, already issued, not expired."""
+        return (
+            self.verified
+            and (self.issued_on is None or self.issued_on <= day)
+            and (self.expires_on is None or day <= self.expires_on)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    """A WGS-84 position in decimal degrees (radians and the latitude's cosine are cached)."""
+
+    lat: float
+    lng: float
+    _phi: float = field(init=False, repr=False, compare=False)
+    _lam: float = field(init=False, repr=False, compare=False)
+    _cos_phi: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Cache the radians used by ``distance_km``."""
+        object.__setattr__(self, "_phi", math.radians(self.lat))
+        object.__setattr__(self, "_lam", math.radians(self.lng))
+        object.__setattr__(self, "_cos_phi", math.cos(self._phi))
+
+    def distance_km(self, other: GeoPoint) -> float:
+        """Return the great-circle (haversine) distance to ``other`` in kilometres."""
+        h = (
+            math.sin((other._phi - self._phi) / 2) ** 2
+            + self._cos_phi * other._cos_phi * math.sin((other._lam - self._lam) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderProfile:
+    """A professional or organization that can take needs, with the facts matching looks at.
+
+    ``availability`` empty means "never" for a professional and "always" for an organization.
+    ``booked`` holds the windows of accepted assignments. ``recent_assignments`` counts the last 30
+    days (fairness); ``served_resident_ratings`` maps a resident id to the average rating that
+    resident gave this provider (continuity). ``key`` and ``weekly`` are derived.
+    """
+
+    id: int
+    kind: str = ProviderKind.PROFESSIONAL
+    name: str = ""
+    categories: frozenset[CareCategory] = frozenset()
+    skills: frozenset[str] = frozenset()
+    certifications: tuple[Certification, ...] = ()
+    languages: frozenset[str] = frozenset()
+    gender: str | None = None
+    birth_date: date | None = None
+    community_ids: frozenset[int] = frozenset()
+    location: GeoPoint | None = None
+    travel_km: float | None = None
+    availability: tuple[WeeklySlot, ...] = ()
+    max_concurrent: int = 1
+    active_assignments: int = 0
+    booked: tuple[TimeWindow, ...] = ()
+    years_experience: float = 0.0
+    completed: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+    rating_sum: float = 0.0
+    rating_count: int = 0
+    recent_assignments: int = 0
+    served_resident_ratings: Mapping[int, float] = field(default_factory=dict)
+    key: ProviderKey = field(init=False, repr=False, compare=False)
+    weekly: WeeklyHours = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Normalise collections and derive ``key`` and the merged ``weekly`` hours."""
+        kind = ProviderKind(self.kind)
+        setattr_ = object.__setattr__
+        setattr_(self, "kind", kind)
+        setattr_(self, "categories", frozenset(CareCategory(c) for c in self.categories))
+        setattr_(self, "skills", frozenset(self.skills))
+        setattr_(self, "certifications", tuple(self.certifications))
+        setattr_(self, "languages", frozenset(self.languages))
+        setattr_(self, "community_ids", frozenset(self.community_ids))
+        setattr_(self, "availability", tuple(sorted(self.availability)))
+        setattr_(self, "booked", tuple(self.booked))
+        setattr_(self, "key", (kind.value, self.id))
+        setattr_(self, "weekly", merge_weekly(self.availability))
+
+    @property
+    def remaining_capacity(self) -> int:
+        """How many more assignments the provider can take (never negative)."""
+        return max(0, self.max_concurrent - self.active_assignments)
+
+    @property
+    def always_available(self) -> bool:
+        """Tell whether no weekly hours restrict the provider (organizations without hours)."""
+        return self.kind is ProviderKind.ORGANIZATION and not self.availability
+
+
+@dataclass(frozen=True, slots=True)
+class NeedProfile:
+    """A resident's need to be matched, with the resident facts that matter for matching.
+
+    ``required_certifications`` come on top of the category's own requirements (all of them).
+    ``languages``: the provider must speak at least one, when any are given. ``submitted_at`` None
+    means "just now". Blocked and declined providers are given by their ``ProviderKey``.
+    """
+
+    id: int
+    category: CareCategory
+    resident_id: int
+    community_id: int
+    window: TimeWindow
+    location: GeoPoint | None = None
+    required_certifications: frozenset[CertificationKind] = frozenset()
+    languages: frozenset[str] = frozenset()
+    preferred_gender: str | None = None
+    skills_wanted: frozenset[str] = frozenset()
+    urgency: int = Urgency.NORMAL
+    submitted_at: datetime | None = None
+    resident_age: int | None = None
+    resident_lives_alone: bool = False
+    blocked_provider_keys: frozenset[ProviderKey] = frozenset()
+    declined_provider_keys: frozenset[ProviderKey] = frozenset()
+
+    def __post_init__(self) -> None:
+        """Normalise collections and times, and validate the urgency."""
+        setattr_ = object.__setattr__
+        setattr_(self, "category", CareCategory(self.category))
+        setattr_(self, "urgency", Urgency(self.urgency))
+        setattr_(self, "required_certifications", frozenset(self.required_certifications))
+        setattr_(self, "languages", frozenset(self.languages))
+        setattr_(self, "skills_wanted", frozenset(self.skills_wanted))
+        setattr_(self, "blocked_provider_keys", _keys(self.blocked_provider_keys))
+        setattr_(self, "declined_provider_keys", _keys(self.declined_provider_keys))
+        if self.submitted_at is not None:
+            setattr_(self, "submitted_at", to_local(self.submitted_at))
+
+
+def _keys(keys: frozenset[ProviderKey]) -> frozenset[ProviderKey]:
+    """Normalise provider keys to plain ``(str, int)`` tuples."""
+    return frozenset((str(kind), int(ident)) for kind, ident in keys)

@@ -1,0 +1,144 @@
+"""Soft score of an eligible provider for a need: 0-100 points with a bilingual breakdown.
+
+Each criterion yields a fraction in [0, 1] that is multiplied by its maximum points (the weights of
+``MatchingConfig`` rescaled to sum to 100). The total is the plain left-to-right sum of the
+components' points, so a breakdown always adds up to its score. Urgency depends on the need only:
+it does not reorder one need's candidates, but it makes urgent needs win scarce providers when a
+batch is assigned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matching.config import Criterion, MatchingConfig, ReliabilityPrior
+from matching.context import NeedContext, is_priority_elder, prepare, waiting_hours
+from matching.profiles import NeedProfile, ProviderProfile
+from matching.reasons import REASONS
+
+CROSS_COMMUNITY_FACTOR = 0.8
+"""Proximity fraction of a provider from another community at distance zero (decays from there)."""
+
+SKILL_SHARE, EXPERIENCE_SHARE = 0.7, 0.3
+COMPLETION_SHARE, RATING_SHARE = 0.6, 0.4
+LEVEL_SHARE, WAITING_SHARE, PRIORITY_SHARE = 0.6, 0.25, 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreComponent:
+    """Points one criterion earned (out of ``max_points``), with the reason in Chinese and English."""
+
+    criterion: Criterion
+    points: float
+    max_points: float
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBreakdown:
+    """A score and the components it is the sum of (in ``Criterion`` order)."""
+
+    total: float
+    components: tuple[ScoreComponent, ...]
+
+
+def proximity_fraction(ctx: NeedContext, provider: ProviderProfile) -> float:
+    """1 in the need's community; otherwise 0.8 halving every ``proximity_half_km``; 0 if unknown."""
+    if ctx.need.community_id in provider.community_ids:
+        return 1.0
+    here, there = ctx.need.location, provider.location
+    if here is None or there is None:
+        return 0.0
+    return CROSS_COMMUNITY_FACTOR * 0.5 ** (there.distance_km(here) / ctx.config.proximity_half_km)
+
+
+def skill_fraction(ctx: NeedContext, provider: ProviderProfile) -> float:
+    """Share of the wanted skills held (1 when none wanted), blended with saturating experience."""
+    wanted = ctx.need.skills_wanted
+    overlap = len(wanted & provider.skills) / len(wanted) if wanted else 1.0
+    years = max(0.0, provider.years_experience)
+    experience = 1.0 - 0.5 ** (years / ctx.config.experience_half_years)
+    return SKILL_SHARE * overlap + EXPERIENCE_SHARE * experience
+
+
+def continuity_fraction(ctx: NeedContext, provider: ProviderProfile) -> float:
+    """0 for a stranger; for a carer the resident knows, rises from rating 3 (0) to rating 5 (1)."""
+    rating = provider.served_resident_ratings.get(ctx.need.resident_id)
+    if rating is None:
+        return 0.0
+    return min(1.0, max(0.0, (rating - 3.0) / 2.0))
+
+
+def reliability_fraction(provider: ProviderProfile, prior: ReliabilityPrior) -> float:
+    """Blend of the Bayesian completion rate (no-shows weigh extra) and the Bayesian mean rating."""
+    done = provider.completed + prior.completion * prior.completion_weight
+    failed = provider.cancelled + prior.no_show_penalty * provider.no_shows
+    completion = done / (provider.completed + failed + prior.completion_weight)
+    rating = (provider.rating_sum + prior.rating * prior.rating_weight) / (provider.rating_count + prior.rating_weight)
+    rating_part = min(1.0, max(0.0, (rating - 1.0) / 4.0))
+    return COMPLETION_SHARE * min(1.0, completion) + RATING_SHARE * rating_part
+
+
+def fairness_fraction(provider: ProviderProfile, half_count: float) -> float:
+    """1 with no recent assignments, halving every ``half_count`` assignments in the last 30 days."""
+    return 0.5 ** (max(0, provider.recent_assignments) / half_count)
+
+
+def urgency_fraction(ctx: NeedContext) -> float:
+    """Urgency level, time waited (saturating) and priority-elder status, blended."""
+    level = (int(ctx.need.urgency) - 1) / 3
+    waiting = 1.0 - 0.5 ** (waiting_hours(ctx) / ctx.config.waiting_half_hours)
+    priority = 1.0 if is_priority_elder(ctx) else 0.0
+    return LEVEL_SHARE * level + WAITING_SHARE * waiting + PRIORITY_SHARE * priority
+
+
+class Scorer:
+    """Scores providers for one prepared need; need-only parts are computed once."""
+
+    __slots__ = ("ctx", "_points", "_urgency_points")
+
+    def __init__(self, ctx: NeedContext) -> None:
+        """Prepare the maximum points per criterion and the need's urgency points."""
+        self.ctx = ctx
+        self._points = ctx.config.max_points
+        self._urgency_points = self._points[Criterion.URGENCY] * urgency_fraction(ctx)
+
+    def total(self, provider: ProviderProfile) -> float:
+        """Return the score of ``provider``, equal to the sum of ``breakdown`` points."""
+        ctx, pts, config = self.ctx, self._points, self.ctx.config
+        return (
+            pts[Criterion.PROXIMITY] * proximity_fraction(ctx, provider)
+            + pts[Criterion.SKILL] * skill_fraction(ctx, provider)
+            + pts[Criterion.CONTINUITY] * continuity_fraction(ctx, provider)
+            + pts[Criterion.RELIABILITY] * reliability_fraction(provider, config.reliability_prior)
+            + pts[Criterion.FAIRNESS] * fairness_fraction(provider, config.fairness_half_count)
+            + self._urgency_points
+        )
+
+    def breakdown(self, provider: ProviderProfile) -> ScoreBreakdown:
+        """Return the score of ``provider`` with one explained component per criterion."""
+        ctx, config = self.ctx, self.ctx.config
+        fractions = (
+            (Criterion.PROXIMITY, proximity_fraction(ctx, provider)),
+            (Criterion.SKILL, skill_fraction(ctx, provider)),
+            (Criterion.CONTINUITY, continuity_fraction(ctx, provider)),
+            (Criterion.RELIABILITY, reliability_fraction(provider, config.reliability_prior)),
+            (Criterion.FAIRNESS, fairness_fraction(provider, config.fairness_half_count)),
+        )
+        components = [self._component(criterion, f, provider) for criterion, f in fractions]
+        urgency = self._points[Criterion.URGENCY]
+        zh, en = REASONS[Criterion.URGENCY](ctx, provider)
+        components.append(ScoreComponent(Criterion.URGENCY, self._urgency_points, urgency, zh, en))
+        return ScoreBreakdown(sum(c.points for c in components), tuple(components))
+
+    def _component(self, criterion: Criterion, fraction: float, provider: ProviderProfile) -> ScoreComponent:
+        """Build one component from its fraction and its worded reason."""
+        most = self._points[criterion]
+        zh, en = REASONS[criterion](self.ctx, provider)
+        return ScoreComponent(criterion, most * fraction, most, zh, en)
+
+
+def score(need: NeedProfile, provider: ProviderProfile, config: MatchingConfig) -> ScoreBreakdown:
+    """Score ``provider`` for ``need`` with a full breakdown (eligibility is not checked here)."""
+    return Scorer(prepare(need, config)).breakdown(provider)
