@@ -23,8 +23,10 @@ import pytest
 import pytest_asyncio
 from tortoise.context import tortoise_test_context
 
-from graphql_api.app import create_app
+from graphql_api.app import LinliGraphQL, create_app
+from graphql_api.context import Context
 from graphql_api.settings import Settings
+from resolvers.access import Viewer
 
 BACKEND = os.environ.get("LINLI_TEST_DATABASE", "sqlite").lower()
 POSTGRES_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -120,6 +122,36 @@ async def gql(db) -> AsyncIterator[GraphQLClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://linli.test") as http:
         yield GraphQLClient(http)
+
+
+@pytest_asyncio.fixture
+async def gql_as(db):
+    """``client = gql_as(viewer)``: a client whose every request is made as ``viewer``.
+
+    For tests of services' authorization rules; how credentials become a viewer is tested
+    separately, through real tokens and API keys.
+    """
+    clients: list[httpx.AsyncClient] = []
+
+    def make(viewer: Viewer) -> GraphQLClient:
+        app = create_app(Settings(env="test"), manage_database=False)
+        for route in app.routes:
+            if isinstance(getattr(route, "app", None), LinliGraphQL) or isinstance(
+                getattr(route, "endpoint", None), LinliGraphQL
+            ):
+                graphql = getattr(route, "endpoint", None) or route.app
+
+                async def fixed(request, response=None, _g=graphql):
+                    return Context(settings=_g.settings, request=request, response=response, viewer=viewer)
+
+                graphql.get_context = fixed
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://linli.test")
+        clients.append(http)
+        return GraphQLClient(http)
+
+    yield make
+    for http in clients:
+        await http.aclose()
 
 
 @pytest.fixture
