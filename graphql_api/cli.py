@@ -1,11 +1,13 @@
-"""``linli`` command line: serve, migrate, load demo data, write the schema, check migrations."""
+"""``linli`` command line: serve, migrate, load demo data, create the first admin, write the schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import sys
+from getpass import getpass
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate
@@ -35,8 +37,51 @@ async def seed_if_empty(settings: Settings) -> None:
             return
         summary = await load_demo_data()
         log.info("Loaded demo data: %s", ", ".join(f"{n} {what}" for what, n in summary.items()))
+        if not settings.production:
+            from resolvers.demo_accounts import load_demo_accounts
+
+            _announce(await load_demo_accounts())
     finally:
         await Tortoise.close_connections()
+
+
+def _announce(demo) -> None:
+    """Tell the developer how to sign in to the demo (passwords only when generated for them)."""
+    if demo is None:
+        return
+    password = demo.password if demo.password_generated else "(LINLI_DEMO_PASSWORD)"
+    log.warning("Demo accounts %s, password %s; partner API key %s", ", ".join(demo.usernames), password,
+                demo.api_key)
+
+
+async def create_admin(username: str, password: str):
+    """Create a centre admin account (the ORM must be initialised); raises DomainError on bad input."""
+    from resolvers.accounts import create_centre_admin
+
+    return await create_centre_admin(username, password)
+
+
+def admin_create(settings: Settings, username: str) -> None:
+    """``linli admin-create``: the password comes from LINLI_ADMIN_PASSWORD or is asked for twice."""
+    from resolvers.errors import DomainError
+
+    password = os.environ.get("LINLI_ADMIN_PASSWORD") or getpass("Password (at least 12 characters): ")
+    if "LINLI_ADMIN_PASSWORD" not in os.environ and getpass("Repeat the password: ") != password:
+        sys.exit("linli: the passwords differ.")
+    asyncio.run(apply_migrations(settings))
+
+    async def run() -> None:
+        await Tortoise.init(config=settings.tortoise_config())
+        try:
+            account = await create_admin(username, password)
+        finally:
+            await Tortoise.close_connections()
+        print(f"Created centre admin {account.username!r} (account {account.id}).")
+
+    try:
+        asyncio.run(run())
+    except DomainError as error:
+        sys.exit("linli: " + "; ".join(e.message for e in error.errors))
 
 
 def serve(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -62,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply the checked-in migrations")
     sub.add_parser("seed", help="load the demo data into an empty database")
     sub.add_parser("schema", help="write schema.graphql from the code")
+    admin = sub.add_parser("admin-create", help="create a centre admin (password from LINLI_ADMIN_PASSWORD or asked)")
+    admin.add_argument("--username", required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -75,6 +122,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "seed":
         asyncio.run(apply_migrations(settings))
         asyncio.run(seed_if_empty(settings))
+    elif args.command == "admin-create":
+        admin_create(settings, args.username)
     elif args.command == "schema":
         from graphql_api.schema import main as write_schema
 

@@ -15,6 +15,7 @@ from strawberry.extensions import MaskErrors
 from resolvers.errors import DomainError, ErrorCode
 
 log = logging.getLogger("linli.errors")
+_KNOWN_CODES = frozenset(code.value for code in ErrorCode)
 
 
 class CodedErrors(MaskErrors):
@@ -30,6 +31,8 @@ class CodedErrors(MaskErrors):
             if original.field:
                 extensions["field"] = original.field
             return self._rebuild(error, original.message, extensions)
+        if isinstance(original, GraphQLError) and (original.extensions or {}).get("code") in _KNOWN_CODES:
+            return self._rebuild(error, original.message, dict(original.extensions))
         if original is None:
             code = (error.extensions or {}).get("code") or ErrorCode.GRAPHQL_VALIDATION_FAILED.value
             return self._rebuild(error, error.message, {**(error.extensions or {}), "code": code})

@@ -13,17 +13,26 @@ from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from graphql_api.auth import RefuseBadCredentials
+from graphql_api.cost import CostLimit
 from graphql_api.errors import CodedErrors
+from graphql_api.permissions import require_sign_in
+from graphql_api.limits import DocumentLimits
+from graphql_api.mutations.account import AccountMutation
+from graphql_api.mutations.auth import AuthMutation
 from graphql_api.mutations.certification import CertificationMutation
 from graphql_api.mutations.need import NeedMutation
 from graphql_api.mutations.organization import OrganizationMutation
+from graphql_api.mutations.privacy import PrivacyMutation
 from graphql_api.mutations.professional import ProfessionalMutation
 from graphql_api.mutations.project import ProjectMutation
 from graphql_api.mutations.resident import ResidentMutation
 from graphql_api.mutations.session import SessionMutation
+from graphql_api.queries.accounts import AccountQuery
 from graphql_api.queries.directory import DirectoryQuery
 from graphql_api.queries.needs import NeedQuery
 from graphql_api.queries.people import PeopleQuery
+from graphql_api.queries.privacy import PrivacyQuery
 from graphql_api.queries.projects import ProjectQuery
 from graphql_api.queries.residents import ResidentQuery
 
@@ -35,22 +44,27 @@ class NodeQuery:
     node: relay.Node | None = relay.node(description="Fetch any object by its global ID.")
 
 
-QUERIES: tuple[type, ...] = (NodeQuery, DirectoryQuery, ResidentQuery, NeedQuery, PeopleQuery, ProjectQuery)
+QUERIES: tuple[type, ...] = (
+    PrivacyQuery,
+    NodeQuery, DirectoryQuery, ResidentQuery, NeedQuery, PeopleQuery, ProjectQuery, AccountQuery,
+)
 MUTATIONS: tuple[type, ...] = (
+    PrivacyMutation,
     OrganizationMutation, ResidentMutation, NeedMutation, ProfessionalMutation, CertificationMutation,
-    ProjectMutation, SessionMutation,
+    ProjectMutation, SessionMutation, AuthMutation, AccountMutation,
 )
 
 Query = merge_types("Query", QUERIES)
 Query.__strawberry_definition__.description = "Entry points for reading Linli's data."
 Mutation = merge_types("Mutation", MUTATIONS)
 Mutation.__strawberry_definition__.description = "Every change to Linli's data; each returns a payload."
+require_sign_in(Mutation)
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(relay_max_results=100),
-    extensions=[CodedErrors],
+    extensions=[CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit],
 )
 
 

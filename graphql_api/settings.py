@@ -8,12 +8,16 @@ with the embedded SQLite database (a production deployment uses PostgreSQL).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tortoise.backends.base.config_generator import expand_db_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "linli-development-secret-do-not-use-in-production"
+WECHAT_API_BASE = "https://api.weixin.qq.com"
 DEFAULT_DATABASE_URL = f"sqlite://{ROOT / 'data' / 'linli.sqlite3'}"
+PERSISTED_DOCUMENTS = ROOT / "graphql_api" / "documents"
 
 
 class SettingsError(RuntimeError):
@@ -35,6 +39,60 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+def _number(name: str, default: float, cast: type = int):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = cast(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {value!r}") from None
+    if number <= 0:
+        raise SettingsError(f"{name} must be positive, not {value!r}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one request may ask of the endpoint (the README's "Limits" table lists each with its error code)."""
+
+    max_body_bytes: int = 64 * 1024
+    max_tokens: int = 2000
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_input_list: int = 100
+    max_cost: int = 5000
+    validation_budget: int = 20_000
+    rate_points: int = 50_000
+    rate_window_seconds: int = 60
+    execution_timeout_seconds: float = 10.0
+    statement_timeout_ms: int = 5000
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Each limit from its ``LINLI_...`` variable (see ``LIMIT_VARIABLES``), with the defaults above."""
+        defaults = cls()
+        return cls(**{
+            name: _number(variable, getattr(defaults, name), type(getattr(defaults, name)))
+            for name, variable in LIMIT_VARIABLES.items()
+        })
+
+
+LIMIT_VARIABLES = {
+    "max_body_bytes": "LINLI_MAX_BODY_BYTES",
+    "max_tokens": "LINLI_MAX_TOKENS",
+    "max_depth": "LINLI_MAX_DEPTH",
+    "max_aliases": "LINLI_MAX_ALIASES",
+    "max_input_list": "LINLI_MAX_INPUT_LIST",
+    "max_cost": "LINLI_MAX_COST",
+    "validation_budget": "LINLI_VALIDATION_BUDGET",
+    "rate_points": "LINLI_RATE_LIMIT_POINTS",
+    "rate_window_seconds": "LINLI_RATE_LIMIT_WINDOW",
+    "execution_timeout_seconds": "LINLI_EXECUTION_TIMEOUT",
+    "statement_timeout_ms": "LINLI_STATEMENT_TIMEOUT_MS",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Typed configuration of one Linli process."""
@@ -42,16 +100,27 @@ class Settings:
     env: str = "development"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
-    secret_key: str = DEV_SECRET
+    secret_key: str = field(default=DEV_SECRET, repr=False)
     load_demo_data: bool = True
     max_page_size: int = 100
     log_level: str = "INFO"
     cache_namespace: str = "linli"
+    wechat_appid: str | None = None
+    wechat_secret: str | None = field(default=None, repr=False)
+    wechat_api_base: str = WECHAT_API_BASE
+    limits: Limits = field(default_factory=Limits)
+    persisted_only: bool = False
+    persisted_documents: Path = PERSISTED_DOCUMENTS
 
     @property
     def production(self) -> bool:
         """True when running as a real deployment (strict checks apply)."""
         return self.env == "production"
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """True when the WeChat mini-program login is configured (both the AppID and the AppSecret)."""
+        return bool(self.wechat_appid and self.wechat_secret)
 
     @property
     def uses_sqlite(self) -> bool:
@@ -71,6 +140,12 @@ class Settings:
             secret_key=os.environ.get("LINLI_SECRET_KEY") or DEV_SECRET,
             load_demo_data=_flag("LINLI_DEMO_DATA", default=env != "production"),
             log_level=os.environ.get("LINLI_LOG_LEVEL", "INFO").upper(),
+            wechat_appid=os.environ.get("WECHAT_APPID") or None,
+            wechat_secret=os.environ.get("WECHAT_SECRET") or None,
+            wechat_api_base=(os.environ.get("WECHAT_API_BASE") or WECHAT_API_BASE).rstrip("/"),
+            limits=Limits.from_env(),
+            persisted_only=_flag("LINLI_PERSISTED_ONLY", default=False),
+            persisted_documents=Path(os.environ.get("LINLI_PERSISTED_DOCUMENTS") or PERSISTED_DOCUMENTS),
         )
         settings.validate()
         return settings
@@ -84,18 +159,29 @@ class Settings:
                 "LINLI_ENV=production needs LINLI_SECRET_KEY set to a random value of at least "
                 "32 characters (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
+        if self.wechat_appid and not self.wechat_secret:
+            raise SettingsError(
+                "WECHAT_APPID is set, so WeChat login is enabled: set WECHAT_SECRET to the mini-program's "
+                "AppSecret (WeChat console, Development > Development settings)."
+            )
+        if not self.wechat_api_base.startswith("https://"):
+            raise SettingsError("LINLI_ENV=production needs WECHAT_API_BASE to be an https:// URL.")
         if self.uses_sqlite:
             raise SettingsError(
                 "LINLI_ENV=production needs DATABASE_URL pointing at PostgreSQL "
                 "(postgres://user:password@host:5432/linli); the embedded SQLite file is for development."
             )
 
-    def tortoise_config(self) -> dict:
-        """The Tortoise ORM configuration for this process."""
+    def tortoise_config(self, *, statement_timeout: bool = False) -> dict:
+        """The Tortoise ORM configuration for this process.
+
+        With ``statement_timeout`` (the serving app) PostgreSQL cancels any statement running longer than
+        ``limits.statement_timeout_ms``; migrations and the command line run without it.
+        """
         if self.uses_sqlite:
             Path(self.database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
         return {
-            "connections": {"default": self.database_url},
+            "connections": {"default": self._connection(statement_timeout)},
             "apps": {
                 "models": {
                     "models": ["models"],
@@ -106,6 +192,14 @@ class Settings:
             "use_tz": True,
             "timezone": "Asia/Shanghai",
         }
+
+    def _connection(self, statement_timeout: bool) -> str | dict:
+        if self.uses_sqlite or not statement_timeout:
+            return self.database_url
+        connection = expand_db_url(self.database_url)
+        server_settings = connection["credentials"].setdefault("server_settings", {})
+        server_settings["statement_timeout"] = str(self.limits.statement_timeout_ms)
+        return connection
 
 
 settings = Settings.from_env()

@@ -1,6 +1,9 @@
 """Tortoise ORM models of Linli (and their migrations in ``models.migrations``); no GraphQL here."""
 
+from models.account import Account, ApiKey, RefreshToken
 from models.area import Area
+from models.audit import AuditRecord, ChildDataApproval
+from models.matching import ProviderBlock
 from models.need import Match, Need
 from models.organization import Organization
 from models.professional import Certification, Membership, Professional
@@ -8,8 +11,12 @@ from models.project import Enrollment, Project, ProjectClaim, ProjectSession
 from models.resident import ConsentRecord, Guardianship, Household, Resident
 
 __all__ = [
+    "Account",
+    "ApiKey",
     "Area",
+    "AuditRecord",
     "Certification",
+    "ChildDataApproval",
     "ConsentRecord",
     "Enrollment",
     "Guardianship",
@@ -22,5 +29,7 @@ __all__ = [
     "Project",
     "ProjectClaim",
     "ProjectSession",
+    "ProviderBlock",
+    "RefreshToken",
     "Resident",
 ]

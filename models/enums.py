@@ -129,6 +129,7 @@ class ConsentPurpose(StrEnum):
     HEALTH_DATA = "HEALTH_DATA"
     CHILD_DATA = "CHILD_DATA"
     NOTIFICATIONS = "NOTIFICATIONS"
+    IDENTITY = "IDENTITY"
 
 
 class NeedStatus(StrEnum):
@@ -158,6 +159,24 @@ class Urgency(StrEnum):
     CRITICAL = "CRITICAL"
 
 
+class AuditAction(StrEnum):
+    """What an audit record tells happened to a resident's personal data."""
+
+    READ = "READ"
+    WRITE = "WRITE"
+    EXPORT = "EXPORT"
+    ERASE = "ERASE"
+
+
+class AccessPurpose(StrEnum):
+    """Why staff open a resident's personal data (a stated purpose is required and audited)."""
+
+    SERVICE_DELIVERY = "SERVICE_DELIVERY"
+    EMERGENCY = "EMERGENCY"
+    WELFARE_CHECK = "WELFARE_CHECK"
+    RECORD_CORRECTION = "RECORD_CORRECTION"
+
+
 class ProviderKind(StrEnum):
     PROFESSIONAL = "PROFESSIONAL"
     ORGANIZATION = "ORGANIZATION"
@@ -169,6 +188,31 @@ class MatchStatus(StrEnum):
     DECLINED = "DECLINED"
     WITHDRAWN = "WITHDRAWN"
     COMPLETED = "COMPLETED"
+
+
+class AccountRole(StrEnum):
+    """What kind of caller an account (or a request) is; ``ANONYMOUS`` is never stored."""
+
+    ANONYMOUS = "ANONYMOUS"
+    RESIDENT = "RESIDENT"
+    PROFESSIONAL = "PROFESSIONAL"
+    ORG_ADMIN = "ORG_ADMIN"
+    STAFF = "STAFF"
+    CENTRE_ADMIN = "CENTRE_ADMIN"
+    PARTNER = "PARTNER"
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    BANNED = "BANNED"
+
+
+class ApiKeyScope(StrEnum):
+    """What a partner's API key may do (stored as the values, e.g. ``directory:read``)."""
+
+    DIRECTORY_READ = "directory:read"
+    PROJECTS_WRITE = "projects:write"
+    STATS_READ = "stats:read"
 
 
 _LABEL_LIST: list[tuple[StrEnum, str]] = [
@@ -234,6 +278,7 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (ConsentPurpose.HEALTH_DATA, "健康信息"),
     (ConsentPurpose.CHILD_DATA, "儿童个人信息"),
     (ConsentPurpose.NOTIFICATIONS, "消息通知"),
+    (ConsentPurpose.IDENTITY, "身份证件信息"),
     (NeedStatus.SUBMITTED, "已提交"),
     (NeedStatus.TRIAGED, "已分拣"),
     (NeedStatus.REJECTED, "已驳回"),
@@ -249,6 +294,14 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (Urgency.NORMAL, "一般"),
     (Urgency.HIGH, "紧急"),
     (Urgency.CRITICAL, "特急"),
+    (AuditAction.READ, "查看"),
+    (AuditAction.WRITE, "修改"),
+    (AuditAction.EXPORT, "导出"),
+    (AuditAction.ERASE, "删除"),
+    (AccessPurpose.SERVICE_DELIVERY, "提供服务"),
+    (AccessPurpose.EMERGENCY, "紧急情况"),
+    (AccessPurpose.WELFARE_CHECK, "探访关怀"),
+    (AccessPurpose.RECORD_CORRECTION, "更正记录"),
     (ProviderKind.PROFESSIONAL, "专业人士"),
     (ProviderKind.ORGANIZATION, "社会组织"),
     (MatchStatus.PROPOSED, "待确认"),
@@ -256,6 +309,18 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (MatchStatus.DECLINED, "已拒绝"),
     (MatchStatus.WITHDRAWN, "已撤回"),
     (MatchStatus.COMPLETED, "已完成"),
+    (AccountRole.ANONYMOUS, "访客"),
+    (AccountRole.RESIDENT, "居民"),
+    (AccountRole.PROFESSIONAL, "专业人士"),
+    (AccountRole.ORG_ADMIN, "组织管理员"),
+    (AccountRole.STAFF, "中心工作人员"),
+    (AccountRole.CENTRE_ADMIN, "中心管理员"),
+    (AccountRole.PARTNER, "合作伙伴"),
+    (AccountStatus.ACTIVE, "启用"),
+    (AccountStatus.BANNED, "已封禁"),
+    (ApiKeyScope.DIRECTORY_READ, "读取公开目录"),
+    (ApiKeyScope.PROJECTS_WRITE, "管理本单位项目"),
+    (ApiKeyScope.STATS_READ, "读取汇总统计"),
 ]
 
 

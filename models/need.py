@@ -1,6 +1,7 @@
 """Needs raised by (or for) residents, and the matches that propose providers for them."""
 
 from tortoise import fields
+from tortoise.validators import MaxValueValidator, MinValueValidator
 
 from models.base import TimestampedModel
 from models.enums import CareCategory, Gender, MatchStatus, NeedStatus, ProviderKind, Urgency
@@ -31,7 +32,7 @@ class Need(TimestampedModel):
     class Meta:
         table = "need"
         ordering = ["-created_at", "-id"]
-        indexes = (("community_id", "status", "created_at"), ("category", "status"))
+        indexes = (("community_id", "status", "created_at"), ("category", "status"), ("resident_id", "created_at"))
 
 
 class Match(TimestampedModel):
@@ -50,7 +51,18 @@ class Match(TimestampedModel):
     status = fields.CharEnumField(MatchStatus, max_length=20, default=MatchStatus.PROPOSED, db_index=True)
     proposed_by = fields.CharField(max_length=60, description="Who proposed it: a staff name or 'engine'")
     responded_at = fields.DatetimeField(null=True)
+    decline_reason = fields.CharField(max_length=200, null=True, description="Why the provider declined, if given")
+    dispatched_from = fields.ForeignKeyField(
+        "models.Match", related_name="dispatches", null=True, on_delete=fields.CASCADE,
+        description="The organization's accepted match this member's match was dispatched from",
+    )
+    rating = fields.IntField(
+        null=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        description="The resident's rating of the service, 1 to 5",
+    )
+    no_show = fields.BooleanField(default=False, description="The provider did not turn up")
 
     class Meta:
         table = "match"
         ordering = ["id"]
+        indexes = (("professional_id", "status"), ("organization_id", "status"), ("need_id", "status"))

@@ -43,6 +43,7 @@ class Professional(TimestampedModel):
     class Meta:
         table = "professional"
         ordering = ["id"]
+        indexes = (("status", "latitude", "longitude"), ("status", "travel_km"))
 
 
 class Certification(TimestampedModel):
@@ -62,6 +63,7 @@ class Certification(TimestampedModel):
         table = "certification"
         ordering = ["id"]
         unique_together = (("kind", "number"),)
+        indexes = (("professional_id", "kind"),)
 
 
 class Membership(TimestampedModel):
@@ -80,3 +82,4 @@ class Membership(TimestampedModel):
         table = "membership"
         ordering = ["id"]
         unique_together = (("professional", "organization"),)
+        indexes = (("organization_id", "role"),)

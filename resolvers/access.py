@@ -7,19 +7,11 @@ API key, or nothing) and passed to the services, which decide what it may read a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from models.enums import AccountRole
 
-class Role(StrEnum):
-    """What kind of caller a viewer is; each role's rights are documented in the README."""
-
-    ANONYMOUS = "ANONYMOUS"
-    RESIDENT = "RESIDENT"
-    PROFESSIONAL = "PROFESSIONAL"
-    ORG_ADMIN = "ORG_ADMIN"
-    STAFF = "STAFF"
-    CENTRE_ADMIN = "CENTRE_ADMIN"
-    PARTNER = "PARTNER"
+Role = AccountRole
+"""What kind of caller a viewer is (the stored ``AccountRole``); each role's rights are in the README."""
 
 
 STAFF_ROLES = frozenset({Role.STAFF, Role.CENTRE_ADMIN})
@@ -32,6 +24,8 @@ class Viewer:
     ``account_id`` is set for signed-in people, ``api_key_id`` for partner servers. The linked
     ``resident_id`` / ``professional_id`` / ``organization_id`` say whose data is "their own";
     ``area_ids`` limit staff to the communities they serve (empty for a centre admin: all areas).
+    ``auth_error`` says why presented credentials were refused (bad, expired or revoked token or key):
+    such a viewer is anonymous and the whole request is answered with ``UNAUTHENTICATED``.
     """
 
     role: Role = Role.ANONYMOUS
@@ -43,6 +37,7 @@ class Viewer:
     area_ids: frozenset[int] = field(default_factory=frozenset)
     scopes: frozenset[str] = field(default_factory=frozenset)
     client_ip: str = "unknown"
+    auth_error: str | None = None
 
     @property
     def is_staff(self) -> bool:

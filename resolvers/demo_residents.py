@@ -157,6 +157,8 @@ def _consents(ctx: DemoContext) -> list[ConsentRecord]:
             purposes.append(ConsentPurpose.CHILD_DATA)
         if resident.health_notes:
             purposes.append(ConsentPurpose.HEALTH_DATA)
+        if resident.id_number:
+            purposes.append(ConsentPurpose.IDENTITY)
         if resident.phone and ctx.rng.random() < 0.5:
             purposes.append(ConsentPurpose.NOTIFICATIONS)
         rows += [ConsentRecord(resident_id=resident.id, purpose=purpose, policy_version=POLICY_VERSION,

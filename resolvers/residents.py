@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from models import Area, ConsentRecord, Guardianship, Household, Resident
-from models.enums import AgeBand, AreaKind, ConsentPurpose, GuardianRelation
+from models.enums import AgeBand, AreaKind, AuditAction, ConsentPurpose, GuardianRelation
+from resolvers.audit import audit_record
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.identifiers import InvalidIdentifier, id_number_birth_date, normalize_id_number, normalize_phone
+from resolvers.scope import Scope
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHILD_CONSENT_POLICY = "2026-01"
@@ -117,10 +119,15 @@ class _Plan:
     guardian_id: int | None = None
     relation: GuardianRelation | None = None
     child: bool = False
+    consents: set[ConsentPurpose] = field(default_factory=set)
+    policy_version: str = CHILD_CONSENT_POLICY
 
 
-async def create_resident(data: dict[str, Any]) -> Resident:
-    """Validate and register a resident (with a new household, guardian and consent as needed)."""
+async def create_resident(data: dict[str, Any], scope: Scope | None = None) -> Resident:
+    """Validate and register a resident (with a new household, guardian and consents as needed).
+
+    With ``scope`` the write of personal fields is recorded in the audit trail (same transaction).
+    """
     plan = await _validated(data, current=None)
     async with in_transaction():
         if plan.household_address:
@@ -131,15 +138,14 @@ async def create_resident(data: dict[str, Any]) -> Resident:
         if plan.guardian_id is not None:
             await Guardianship.create(guardian_id=plan.guardian_id, child_id=resident.id, relation=plan.relation)
         if plan.child:
-            await ConsentRecord.create(
-                resident_id=resident.id, purpose=ConsentPurpose.CHILD_DATA, policy_version=CHILD_CONSENT_POLICY,
-                granted_by_id=plan.guardian_id, granted_at=datetime.now(UTC),
-            )
+            plan.consents.add(ConsentPurpose.CHILD_DATA)
+        await _record_consents(resident.id, plan)
+        await _audit_write(scope, resident.id, plan.values)
     return resident
 
 
-async def update_resident(resident_id: int, data: dict[str, Any]) -> Resident:
-    """Apply the given fields to a resident, all or nothing."""
+async def update_resident(resident_id: int, data: dict[str, Any], scope: Scope | None = None) -> Resident:
+    """Apply the given fields to a resident, all or nothing (audited like :func:`create_resident`)."""
     resident = await Resident.get_or_none(id=resident_id)
     if resident is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No resident with this ID.", "id")
@@ -151,6 +157,9 @@ async def update_resident(resident_id: int, data: dict[str, Any]) -> Resident:
             plan.values["household_id"] = household.id
         if plan.values:
             await Resident.filter(id=resident_id).update(**plan.values, updated_at=datetime.now(UTC))
+        await _record_consents(resident_id, plan)
+        await _audit_write(scope, resident_id, {**plan.values, **(
+            {"address": True} if plan.household_address else {})})
     await resident.refresh_from_db()
     return resident
 
@@ -170,8 +179,49 @@ async def _validated(data: dict[str, Any], current: Resident | None) -> _Plan:
         await _check_guardian(checker, data, plan)
     elif any(k in data for k in ("birth_date", "id_number", "age_band")):
         await _check_still_guarded(checker, data, values, current)
+    await _check_consents(checker, data, plan, current)
     checker.check()
     return plan
+
+
+#: Sensitive fields (PIPL Art. 28) and the separate consent each needs before it is stored (Art. 29).
+SENSITIVE_CONSENTS = {
+    "health_notes": (ConsentPurpose.HEALTH_DATA, "healthNotes"),
+    "id_number": (ConsentPurpose.IDENTITY, "idNumber"),
+}
+PERSONAL_COLUMNS = ("name", "phone", "id_number", "birth_date", "health_notes", "household_id", "address")
+
+
+async def _check_consents(checker: Checker, data: dict, plan: _Plan, current: Resident | None) -> None:
+    """Refuse a sensitive field without the matching consent, on record or given with this request."""
+    given = {ConsentPurpose(p) for p in data.get("consents") or ()}
+    plan.policy_version = (data.get("consent_policy_version") or CHILD_CONSENT_POLICY).strip()[:20]
+    on_record: set[ConsentPurpose] = set()
+    if current is not None:
+        on_record = set(await ConsentRecord.filter(resident_id=current.id, withdrawn_at__isnull=True)
+                        .values_list("purpose", flat=True))
+    for column, (purpose, field_name) in SENSITIVE_CONSENTS.items():
+        if plan.values.get(column) and purpose not in given | on_record:
+            checker.add(ErrorCode.CONSENT_REQUIRED, f"Storing `{field_name}` needs the resident's separate "
+                        f"{purpose.value} consent (PIPL Art. 29): pass it in `consents`.", field_name)
+    plan.consents = given - on_record
+
+
+async def _record_consents(resident_id: int, plan: _Plan) -> None:
+    """Write the consents given with this request (by the guardian for a child)."""
+    now = datetime.now(UTC)
+    await ConsentRecord.bulk_create([
+        ConsentRecord(resident_id=resident_id, purpose=purpose, policy_version=plan.policy_version,
+                      granted_by_id=plan.guardian_id, granted_at=now)
+        for purpose in sorted(plan.consents)
+    ])
+
+
+async def _audit_write(scope: Scope | None, resident_id: int, values: dict) -> None:
+    """Record which personal fields this write touched."""
+    touched = [c for c in PERSONAL_COLUMNS if c in values]
+    if scope is not None and touched:
+        await audit_record(scope, resident_id, AuditAction.WRITE, touched, "RECORD_UPDATE").save()
 
 
 async def _check_age(checker: Checker, data: dict, values: dict, current: Resident | None) -> None:

@@ -25,11 +25,15 @@ from tortoise.context import tortoise_test_context
 
 from graphql_api.app import LinliGraphQL, create_app
 from graphql_api.context import Context
-from graphql_api.settings import Settings
-from resolvers.access import Viewer
+from graphql_api.settings import Limits, Settings
+from resolvers.access import Role, Viewer
 
 BACKEND = os.environ.get("LINLI_TEST_DATABASE", "sqlite").lower()
 POSTGRES_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+#: The app of the functional tests: they count SQL statements through 100 x 100 nested lists four relations
+#: deep, so the depth and cost limits and the rate budget are lifted; tests/graphql_api/test_limits.py,
+#: test_cost.py and test_rate_limit.py test those at their real values.
+FUNCTIONAL_SETTINGS = Settings(env="test", limits=Limits(max_depth=100, max_cost=10**9, rate_points=10**9))
 
 
 def fresh_database_url() -> str:
@@ -118,7 +122,7 @@ class GraphQLClient:
 @pytest_asyncio.fixture
 async def gql(db) -> AsyncIterator[GraphQLClient]:
     """A client of the app bound to this test's database."""
-    app = create_app(Settings(env="test"), manage_database=False)
+    app = create_app(FUNCTIONAL_SETTINGS, manage_database=False)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://linli.test") as http:
         yield GraphQLClient(http)
@@ -134,7 +138,7 @@ async def gql_as(db):
     clients: list[httpx.AsyncClient] = []
 
     def make(viewer: Viewer) -> GraphQLClient:
-        app = create_app(Settings(env="test"), manage_database=False)
+        app = create_app(FUNCTIONAL_SETTINGS, manage_database=False)
         for route in app.routes:
             if isinstance(getattr(route, "app", None), LinliGraphQL) or isinstance(
                 getattr(route, "endpoint", None), LinliGraphQL
@@ -158,3 +162,12 @@ async def gql_as(db):
 def sql():
     """The :func:`count_sql` context manager."""
     return count_sql
+
+
+CENTRE_ADMIN = Viewer(role=Role.CENTRE_ADMIN, account_id=1)
+
+
+@pytest_asyncio.fixture
+async def admin_gql(gql_as):
+    """A client acting as a centre admin (sees and may change everything)."""
+    return gql_as(CENTRE_ADMIN)

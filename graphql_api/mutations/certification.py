@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import UserError, decode_id, user_errors
 from graphql_api.types.enums import CertificationKind, MembershipRole
 from graphql_api.types.professional import Certification, Membership
+from resolvers import authorization as authorize
 from resolvers import certifications, memberships
 from resolvers.errors import DomainError
 
@@ -52,9 +54,12 @@ class MembershipPayload:
 class CertificationMutation:
     @strawberry.mutation(description="Record a professional's certificate (unverified until checked).")
     async def certification_add(
-        self, input: Annotated[CertificationAddInput, strawberry.argument(description="The certificate.")]
+        self, info: Info, input: Annotated[CertificationAddInput, strawberry.argument(description="The certificate.")]
     ) -> CertificationPayload:
         try:
+            authorize.professional_change(
+                await info.context.scope(), decode_id(input.professional_id, "Professional", "professionalId")
+            )
             professional_id = decode_id(input.professional_id, "Professional", "professionalId")
             row = await certifications.add_certification(professional_id, vars(input))
         except DomainError as error:
@@ -64,10 +69,12 @@ class CertificationMutation:
     @strawberry.mutation(description="Mark a certificate as checked against the original.")
     async def certification_verify(
         self,
+        info: Info,
         certification_id: Annotated[relay.GlobalID, strawberry.argument(description="The certificate.")],
         verified_by: Annotated[str, strawberry.argument(description="Name of the staff member who checked it.")],
     ) -> CertificationPayload:
         try:
+            authorize.staff(await info.context.scope())
             key = decode_id(certification_id, "Certification", "certificationId")
             row = await certifications.verify_certification(key, verified_by)
         except DomainError as error:
@@ -76,13 +83,18 @@ class CertificationMutation:
 
     @strawberry.mutation(description="Make a professional a member of an organization.")
     async def membership_add(
-        self, input: Annotated[MembershipAddInput, strawberry.argument(description="The membership.")]
+        self, info: Info, input: Annotated[MembershipAddInput, strawberry.argument(description="The membership.")]
     ) -> MembershipPayload:
         try:
+            await authorize.membership_change(
+                await info.context.scope(),
+                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
+            )
             row = await memberships.add_membership(
                 decode_id(input.professional_id, "Professional", "professionalId"),
                 decode_id(input.organization_id, "Organization", "organizationId"),
-                input.role, input.joined_on,
+                input.role,
+                input.joined_on,
             )
         except DomainError as error:
             return MembershipPayload(membership=None, errors=user_errors(error))
@@ -90,9 +102,12 @@ class CertificationMutation:
 
     @strawberry.mutation(description="End a professional's membership of an organization.")
     async def membership_remove(
-        self, membership_id: Annotated[relay.GlobalID, strawberry.argument(description="The membership.")]
+        self, info: Info, membership_id: Annotated[relay.GlobalID, strawberry.argument(description="The membership.")]
     ) -> MembershipPayload:
         try:
+            await authorize.membership_change(
+                await info.context.scope(), membership_id=decode_id(membership_id, "Membership", "membershipId")
+            )
             row = await memberships.remove_membership(decode_id(membership_id, "Membership", "membershipId"))
         except DomainError as error:
             return MembershipPayload(membership=None, errors=user_errors(error))

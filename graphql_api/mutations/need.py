@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import GeoPointInput, UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import CareCategory, CertificationKind, Gender, Urgency
 from graphql_api.types.need import Need
+from resolvers import authorization as authorize
 from resolvers import needs as service
 from resolvers.errors import DomainError
 
@@ -84,9 +86,12 @@ def _service_data(data: dict) -> dict:
 class NeedMutation:
     @strawberry.mutation(description="File a need for a resident.")
     async def need_create(
-        self, input: Annotated[NeedCreateInput, strawberry.argument(description="The need.")]
+        self, info: Info, input: Annotated[NeedCreateInput, strawberry.argument(description="The need.")]
     ) -> NeedPayload:
         try:
+            await authorize.need_change(
+                await info.context.scope(), resident_id=decode_id(input.resident_id, "Resident", "residentId")
+            )
             row = await service.create_need(_service_data(vars(input).copy()))
         except DomainError as error:
             return NeedPayload(need=None, errors=user_errors(error))
@@ -95,10 +100,12 @@ class NeedMutation:
     @strawberry.mutation(description="Change a need while it is SUBMITTED or TRIAGED.")
     async def need_update(
         self,
+        info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The need to change.")],
         input: Annotated[NeedUpdateInput, strawberry.argument(description="The changes.")],
     ) -> NeedPayload:
         try:
+            await authorize.need_change(await info.context.scope(), need_id=decode_id(id, "Need", "id"))
             row = await service.update_need(decode_id(id, "Need", "id"), _service_data(provided(input)))
         except DomainError as error:
             return NeedPayload(need=None, errors=user_errors(error))
@@ -106,9 +113,10 @@ class NeedMutation:
 
     @strawberry.mutation(description="Cancel a need before a provider accepted it.")
     async def need_cancel(
-        self, id: Annotated[relay.GlobalID, strawberry.argument(description="The need to cancel.")]
+        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The need to cancel.")]
     ) -> NeedPayload:
         try:
+            await authorize.need_change(await info.context.scope(), need_id=decode_id(id, "Need", "id"))
             row = await service.cancel_need(decode_id(id, "Need", "id"))
         except DomainError as error:
             return NeedPayload(need=None, errors=user_errors(error))

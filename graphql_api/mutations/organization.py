@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import GeoPointInput, UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import CareCategory, IncubationStage, OrganizationKind, OrganizationStatus
 from graphql_api.types.organization import Organization
+from resolvers import authorization as authorize
 from resolvers import organizations as service
 from resolvers.errors import DomainError
 
@@ -77,9 +79,12 @@ def _service_data(data: dict) -> dict:
 class OrganizationMutation:
     @strawberry.mutation(description="Register an organization in the directory.")
     async def organization_create(
-        self, input: Annotated[OrganizationCreateInput, strawberry.argument(description="The organization.")]
+        self,
+        info: Info,
+        input: Annotated[OrganizationCreateInput, strawberry.argument(description="The organization.")],
     ) -> OrganizationPayload:
         try:
+            authorize.staff(await info.context.scope())
             row = await service.create_organization(_service_data(vars(input).copy()))
         except DomainError as error:
             return OrganizationPayload(organization=None, errors=user_errors(error))
@@ -88,10 +93,12 @@ class OrganizationMutation:
     @strawberry.mutation(description="Change an organization's details.")
     async def organization_update(
         self,
+        info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The organization to change.")],
         input: Annotated[OrganizationUpdateInput, strawberry.argument(description="The changes.")],
     ) -> OrganizationPayload:
         try:
+            authorize.organization_change(await info.context.scope(), decode_id(id, "Organization", "id"))
             organization_id = decode_id(id, "Organization", "id")
             row = await service.update_organization(organization_id, _service_data(provided(input)))
         except DomainError as error:

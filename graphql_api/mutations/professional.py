@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import GeoPointInput, UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import AssociationRole, CareCategory, Gender, ProfessionalStatus
 from graphql_api.types.professional import Professional
+from resolvers import authorization as authorize
 from resolvers import professionals as service
 from resolvers.errors import DomainError
 
@@ -110,9 +112,12 @@ def _service_data(data: dict) -> dict:
 class ProfessionalMutation:
     @strawberry.mutation(description="Register a professional.")
     async def professional_create(
-        self, input: Annotated[ProfessionalCreateInput, strawberry.argument(description="The professional.")]
+        self,
+        info: Info,
+        input: Annotated[ProfessionalCreateInput, strawberry.argument(description="The professional.")],
     ) -> ProfessionalPayload:
         try:
+            authorize.staff(await info.context.scope())
             row = await service.create_professional(_service_data(vars(input).copy()))
         except DomainError as error:
             return ProfessionalPayload(professional=None, errors=user_errors(error))
@@ -121,10 +126,12 @@ class ProfessionalMutation:
     @strawberry.mutation(description="Change a professional's details, service areas or memberships.")
     async def professional_update(
         self,
+        info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The professional to change.")],
         input: Annotated[ProfessionalUpdateInput, strawberry.argument(description="The changes.")],
     ) -> ProfessionalPayload:
         try:
+            authorize.professional_change(await info.context.scope(), decode_id(id, "Professional", "id"))
             professional_id = decode_id(id, "Professional", "id")
             row = await service.update_professional(professional_id, _service_data(provided(input)))
         except DomainError as error:

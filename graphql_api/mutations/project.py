@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import CareCategory, ProjectStatus, TargetGroup
 from graphql_api.types.project import Project, ProjectClaim
+from resolvers import authorization as authorize
 from resolvers import claims
 from resolvers import projects as service
 from resolvers.errors import DomainError
@@ -62,9 +64,7 @@ class ProjectPayload:
 class ProjectClaimInput:
     project_id: relay.GlobalID = strawberry.field(description="The project to claim.")
     professional_id: relay.GlobalID | None = strawberry.field(default=None, description="The claiming professional.")
-    organization_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="The claiming organization."
-    )
+    organization_id: relay.GlobalID | None = strawberry.field(default=None, description="The claiming organization.")
     note: str | None = strawberry.field(default=None, description="What the claimant offers (at most 200).")
 
 
@@ -89,9 +89,12 @@ def _service_data(data: dict) -> dict:
 class ProjectMutation:
     @strawberry.mutation(description="Create a project.")
     async def project_create(
-        self, input: Annotated[ProjectCreateInput, strawberry.argument(description="The project.")]
+        self, info: Info, input: Annotated[ProjectCreateInput, strawberry.argument(description="The project.")]
     ) -> ProjectPayload:
         try:
+            await authorize.project_change(
+                await info.context.scope(), organizer_id=decode_id(input.organizer_id, "Organization", "organizerId")
+            )
             row = await service.create_project(_service_data(vars(input).copy()))
         except DomainError as error:
             return ProjectPayload(project=None, errors=user_errors(error))
@@ -100,10 +103,12 @@ class ProjectMutation:
     @strawberry.mutation(description="Change a project's details or leads.")
     async def project_update(
         self,
+        info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The project to change.")],
         input: Annotated[ProjectUpdateInput, strawberry.argument(description="The changes.")],
     ) -> ProjectPayload:
         try:
+            await authorize.project_change(await info.context.scope(), project_id=decode_id(id, "Project", "id"))
             row = await service.update_project(decode_id(id, "Project", "id"), _service_data(provided(input)))
         except DomainError as error:
             return ProjectPayload(project=None, errors=user_errors(error))
@@ -111,9 +116,14 @@ class ProjectMutation:
 
     @strawberry.mutation(description="Claim a project (项目认领); a withdrawn claim is re-activated.")
     async def project_claim(
-        self, input: Annotated[ProjectClaimInput, strawberry.argument(description="The claim.")]
+        self, info: Info, input: Annotated[ProjectClaimInput, strawberry.argument(description="The claim.")]
     ) -> ProjectClaimPayload:
         try:
+            await authorize.claim_change(
+                await info.context.scope(),
+                professional_id=decode_id(input.professional_id, "Professional", "professionalId"),
+                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
+            )
             row = await claims.claim_project(
                 decode_id(input.project_id, "Project", "projectId"),
                 decode_id(input.professional_id, "Professional", "professionalId"),
@@ -126,9 +136,12 @@ class ProjectMutation:
 
     @strawberry.mutation(description="Withdraw an active project claim.")
     async def project_claim_withdraw(
-        self, claim_id: Annotated[relay.GlobalID, strawberry.argument(description="The claim.")]
+        self, info: Info, claim_id: Annotated[relay.GlobalID, strawberry.argument(description="The claim.")]
     ) -> ProjectClaimPayload:
         try:
+            await authorize.claim_change(
+                await info.context.scope(), claim_id=decode_id(claim_id, "ProjectClaim", "claimId")
+            )
             row = await claims.withdraw_claim(decode_id(claim_id, "ProjectClaim", "claimId"))
         except DomainError as error:
             return ProjectClaimPayload(claim=None, errors=user_errors(error))

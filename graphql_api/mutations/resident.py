@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import AgeBand, ConsentPurpose, Gender, GuardianRelation, Mobility
 from graphql_api.types.resident import ConsentRecord, Guardianship, Resident
+from resolvers import authorization as authorize
 from resolvers import consents, residents
 from resolvers.errors import DomainError
 
@@ -39,6 +41,14 @@ class ResidentCreateInput:
     health_notes: str | None = strawberry.field(default=None, description="Health notes (sensitive, at most 2000).")
     languages: list[str] = strawberry.field(default_factory=list, description="Languages and dialects (at most 20).")
     interests: list[str] = strawberry.field(default_factory=list, description="Topics of interest (at most 20).")
+    consents: list[ConsentPurpose] = strawberry.field(
+        default_factory=list,
+        description="Consents the resident (or, for a child, the guardian) gives now; "
+        "health notes need HEALTH_DATA and an ID number IDENTITY (PIPL Art. 29).",
+    )
+    consent_policy_version: str | None = strawberry.field(
+        default=None, description="Privacy-policy version the consents refer to (default the current one)."
+    )
     guardian_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Adult guardian; required under 14, who then consents to CHILD_DATA."
     )
@@ -63,6 +73,12 @@ class ResidentUpdateInput:
     health_notes: str | None = strawberry.field(default=UNSET, description="Health notes (null clears them).")
     languages: list[str] | None = strawberry.field(default=UNSET, description="Languages and dialects.")
     interests: list[str] | None = strawberry.field(default=UNSET, description="Topics of interest.")
+    consents: list[ConsentPurpose] | None = strawberry.field(
+        default=UNSET, description="Consents given with this change (needed before storing sensitive fields)."
+    )
+    consent_policy_version: str | None = strawberry.field(
+        default=UNSET, description="Privacy-policy version the consents refer to (default the current one)."
+    )
 
 
 @strawberry.input(description="A guardian to link to a child under 18.")
@@ -102,9 +118,11 @@ class ConsentPayload:
 
 def _service_data(data: dict) -> dict:
     """Decode the global IDs of an input's fields for the service."""
-    for key, type_name, field in (("community_id", "Area", "communityId"),
-                                  ("household_id", "Household", "householdId"),
-                                  ("guardian_id", "Resident", "guardianId")):
+    for key, type_name, field in (
+        ("community_id", "Area", "communityId"),
+        ("household_id", "Household", "householdId"),
+        ("guardian_id", "Resident", "guardianId"),
+    ):
         if key in data:
             data[key] = decode_id(data[key], type_name, field)
     return data
@@ -114,10 +132,11 @@ def _service_data(data: dict) -> dict:
 class ResidentMutation:
     @strawberry.mutation(description="Register a resident (with a guardian and the guardian's consent if under 14).")
     async def resident_create(
-        self, input: Annotated[ResidentCreateInput, strawberry.argument(description="The resident.")]
+        self, info: Info, input: Annotated[ResidentCreateInput, strawberry.argument(description="The resident.")]
     ) -> ResidentPayload:
         try:
-            row = await residents.create_resident(_service_data(vars(input).copy()))
+            authorize.resident_create(await info.context.scope(), decode_id(input.community_id, "Area", "communityId"))
+            row = await residents.create_resident(_service_data(vars(input).copy()), await info.context.scope())
         except DomainError as error:
             return ResidentPayload(resident=None, errors=user_errors(error))
         return ResidentPayload(resident=Resident.from_model(row), errors=[])
@@ -125,24 +144,32 @@ class ResidentMutation:
     @strawberry.mutation(description="Change a resident's details.")
     async def resident_update(
         self,
+        info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The resident to change.")],
         input: Annotated[ResidentUpdateInput, strawberry.argument(description="The changes.")],
     ) -> ResidentPayload:
         try:
+            await authorize.resident_change(await info.context.scope(), decode_id(id, "Resident", "id"))
             resident_id = decode_id(id, "Resident", "id")
-            row = await residents.update_resident(resident_id, _service_data(provided(input)))
+            row = await residents.update_resident(
+                resident_id, _service_data(provided(input)), await info.context.scope()
+            )
         except DomainError as error:
             return ResidentPayload(resident=None, errors=user_errors(error))
         return ResidentPayload(resident=Resident.from_model(row), errors=[])
 
     @strawberry.mutation(description="Register an adult as a guardian of a child under 18.")
     async def guardianship_add(
-        self, input: Annotated[GuardianshipAddInput, strawberry.argument(description="The guardianship.")]
+        self, info: Info, input: Annotated[GuardianshipAddInput, strawberry.argument(description="The guardianship.")]
     ) -> GuardianshipPayload:
         try:
+            await authorize.resident_change(
+                await info.context.scope(), decode_id(input.child_id, "Resident", "childId")
+            )
             row = await consents.add_guardianship(
                 decode_id(input.guardian_id, "Resident", "guardianId"),
-                decode_id(input.child_id, "Resident", "childId"), input.relation,
+                decode_id(input.child_id, "Resident", "childId"),
+                input.relation,
             )
         except DomainError as error:
             return GuardianshipPayload(guardianship=None, errors=user_errors(error))
@@ -150,11 +177,16 @@ class ResidentMutation:
 
     @strawberry.mutation(description="Record a consent; a guardian consents for a child under 14.")
     async def consent_grant(
-        self, input: Annotated[ConsentGrantInput, strawberry.argument(description="The consent.")]
+        self, info: Info, input: Annotated[ConsentGrantInput, strawberry.argument(description="The consent.")]
     ) -> ConsentPayload:
         try:
+            await authorize.consent_change(
+                await info.context.scope(), resident_id=decode_id(input.resident_id, "Resident", "residentId")
+            )
             row = await consents.grant_consent(
-                decode_id(input.resident_id, "Resident", "residentId"), input.purpose, input.policy_version,
+                decode_id(input.resident_id, "Resident", "residentId"),
+                input.purpose,
+                input.policy_version,
                 decode_id(input.guardian_id, "Resident", "guardianId"),
             )
         except DomainError as error:
@@ -163,9 +195,10 @@ class ResidentMutation:
 
     @strawberry.mutation(description="Withdraw a consent; the record stays, marked as withdrawn.")
     async def consent_withdraw(
-        self, id: Annotated[relay.GlobalID, strawberry.argument(description="The consent record.")]
+        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The consent record.")]
     ) -> ConsentPayload:
         try:
+            await authorize.consent_change(await info.context.scope(), consent_id=decode_id(id, "ConsentRecord", "id"))
             row = await consents.withdraw_consent(decode_id(id, "ConsentRecord", "id"))
         except DomainError as error:
             return ConsentPayload(consent=None, errors=user_errors(error))

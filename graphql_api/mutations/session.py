@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import SessionKind, SessionStatus
 from graphql_api.types.session import Enrollment, ProjectSession
+from resolvers import authorization as authorize
 from resolvers import enrollments
 from resolvers import sessions as service
 from resolvers.errors import DomainError
@@ -37,8 +39,9 @@ class SessionUpdateInput:
     ends_at: datetime | None = strawberry.field(default=UNSET, description="New end, after the start.")
     venue: str | None = strawberry.field(default=UNSET, description="New venue.")
     capacity: int | None = strawberry.field(
-        default=UNSET, description="New number of seats: not below the confirmed enrollments; extra seats "
-                                   "go to the waitlist in order."
+        default=UNSET,
+        description="New number of seats: not below the confirmed enrollments; extra seats "
+        "go to the waitlist in order.",
     )
     status: SessionStatus | None = strawberry.field(default=UNSET, description="New status.")
 
@@ -62,9 +65,12 @@ class EnrollmentPayload:
 class SessionMutation:
     @strawberry.mutation(description="Schedule a session of a project.")
     async def session_create(
-        self, input: Annotated[SessionCreateInput, strawberry.argument(description="The session.")]
+        self, info: Info, input: Annotated[SessionCreateInput, strawberry.argument(description="The session.")]
     ) -> SessionPayload:
         try:
+            await authorize.session_change(
+                await info.context.scope(), project_id=decode_id(input.project_id, "Project", "projectId")
+            )
             data = vars(input).copy()
             data["project_id"] = decode_id(input.project_id, "Project", "projectId")
             row = await service.create_session(data)
@@ -75,10 +81,12 @@ class SessionMutation:
     @strawberry.mutation(description="Change a session; a larger capacity confirms waitlisted residents.")
     async def session_update(
         self,
+        info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The session to change.")],
         input: Annotated[SessionUpdateInput, strawberry.argument(description="The changes.")],
     ) -> SessionPayload:
         try:
+            await authorize.session_change(await info.context.scope(), session_id=decode_id(id, "ProjectSession", "id"))
             row = await service.update_session(decode_id(id, "ProjectSession", "id"), provided(input))
         except DomainError as error:
             return SessionPayload(session=None, errors=user_errors(error))
@@ -87,10 +95,14 @@ class SessionMutation:
     @strawberry.mutation(description="Enroll a resident: confirmed while seats remain, else waitlisted.")
     async def session_enroll(
         self,
+        info: Info,
         session_id: Annotated[relay.GlobalID, strawberry.argument(description="The session.")],
         resident_id: Annotated[relay.GlobalID, strawberry.argument(description="The resident.")],
     ) -> EnrollmentPayload:
         try:
+            await authorize.enrollment_change(
+                await info.context.scope(), resident_id=decode_id(resident_id, "Resident", "residentId")
+            )
             row = await enrollments.enroll(
                 decode_id(session_id, "ProjectSession", "sessionId"), decode_id(resident_id, "Resident", "residentId")
             )
@@ -100,9 +112,12 @@ class SessionMutation:
 
     @strawberry.mutation(description="Cancel an enrollment; a freed seat goes to the head of the waitlist.")
     async def enrollment_cancel(
-        self, enrollment_id: Annotated[relay.GlobalID, strawberry.argument(description="The enrollment.")]
+        self, info: Info, enrollment_id: Annotated[relay.GlobalID, strawberry.argument(description="The enrollment.")]
     ) -> EnrollmentPayload:
         try:
+            await authorize.enrollment_change(
+                await info.context.scope(), enrollment_id=decode_id(enrollment_id, "Enrollment", "enrollmentId")
+            )
             row, promoted = await enrollments.cancel(decode_id(enrollment_id, "Enrollment", "enrollmentId"))
         except DomainError as error:
             return EnrollmentPayload(enrollment=None, promoted=None, errors=user_errors(error))

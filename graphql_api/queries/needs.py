@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import CareCategory, NeedStatus, Urgency
 from graphql_api.types.need import Need
@@ -55,10 +56,18 @@ class NeedQuery:
     @strawberry.field(description="Residents' needs, newest first unless `orderBy` says otherwise.")
     async def needs(
         self,
+        info: Info,
         filter: Annotated[NeedFilter | None, strawberry.argument(description="Filters.")] = None,
         order_by: Annotated[NeedOrder, strawberry.argument(description="Order.")] = NeedOrder.NEWEST,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Need]:
+        args = page_args(first, after, last, before)
+        scope = await info.context.scope()
+        info.context.require(scope.viewer.authenticated and scope.viewer.role != "PARTNER",
+                             "Partners see aggregated statistics, never residents' needs.")
         criteria = filter.to_criteria() if filter else Criteria()
-        page = await paginate(need_queryset(criteria, order_by.value), page_args(first, after, last, before))
+        queryset = need_queryset(criteria, order_by.value)
+        if (reach := scope.need_filter()) is not None:
+            queryset = queryset.filter(reach)
+        page = await paginate(queryset, args)
         return Connection.from_page(page, Need.from_model)

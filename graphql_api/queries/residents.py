@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import AgeBand
 from graphql_api.types.resident import Resident
@@ -35,9 +36,17 @@ class ResidentQuery:
     @strawberry.field(description="The resident register, by registration order (minimized, masked view).")
     async def residents(
         self,
+        info: Info,
         filter: Annotated[ResidentFilter | None, strawberry.argument(description="Filters.")] = None,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Resident]:
+        args = page_args(first, after, last, before)
+        scope = await info.context.scope()
+        info.context.require(scope.viewer.authenticated and scope.viewer.role != "PARTNER",
+                             "Partners see aggregated statistics, never residents' data.")
         criteria = filter.to_criteria() if filter else Criteria()
-        page = await paginate(resident_queryset(criteria), page_args(first, after, last, before))
+        queryset = resident_queryset(criteria)
+        if (reach := scope.resident_filter()) is not None:
+            queryset = queryset.filter(reach)
+        page = await paginate(queryset, args)
         return Connection.from_page(page, Resident.from_model)

@@ -53,15 +53,33 @@ NeedStatus = expose(e.NeedStatus, "Where a need stands, from submission to a clo
 Urgency = expose(e.Urgency, "How urgent a need is.")
 ProviderKind = expose(e.ProviderKind, "Whether a provider is a person or an organization.")
 MatchStatus = expose(e.MatchStatus, "Status of a proposed match between a need and a provider.")
+AccessPurpose = expose(e.AccessPurpose, "Why centre staff open a resident's personal data (audited).")
+AuditAction = expose(e.AuditAction, "What happened to a resident's personal data.")
 CareCategory = expose(e.CareCategory, "Care category of a need, a project or a provider's offer (一老一小).")
 CertificationKind = expose(e.CertificationKind, "Kind of qualification certificate or background check.")
+AccountRole = expose(e.AccountRole, "What kind of caller an account or a request is.", {
+    e.AccountRole.ANONYMOUS: "Not signed in (never an account's role)",
+    e.AccountRole.RESIDENT: "Resident signed in through WeChat",
+    e.AccountRole.PROFESSIONAL: "Professional signed in through WeChat",
+    e.AccountRole.ORG_ADMIN: "Administrator of one organization",
+    e.AccountRole.STAFF: "Community centre staff serving some communities",
+    e.AccountRole.CENTRE_ADMIN: "Community centre administrator (accounts, roles, audit)",
+    e.AccountRole.PARTNER: "Partner organization's server, signed in with an API key",
+})
+AccountStatus = expose(e.AccountStatus, "Whether an account may sign in.")
+ApiKeyScope = expose(e.ApiKeyScope, "What a partner's API key may do.", {
+    e.ApiKeyScope.DIRECTORY_READ: "Read the public directory (directory:read)",
+    e.ApiKeyScope.PROJECTS_WRITE: "Manage the organization's own projects (projects:write)",
+    e.ApiKeyScope.STATS_READ: "Read aggregated statistics, never personal data (stats:read)",
+})
 ErrorCode = expose(ErrorCode, "Machine-readable code of an expected error.", ERROR_DESCRIPTIONS)
 
 LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
     AreaKind, OrganizationKind, IncubationStage, OrganizationStatus, ProfessionalStatus, AssociationRole,
     MembershipRole, ProjectStatus, TargetGroup, ClaimStatus, SessionKind, SessionStatus, EnrollmentStatus,
     Gender, AgeBand, Mobility, GuardianRelation, ConsentPurpose, NeedStatus, Urgency, ProviderKind,
-    MatchStatus, CareCategory, CertificationKind,
+    MatchStatus, CareCategory, CertificationKind, AccountRole, AccountStatus, ApiKeyScope, AccessPurpose,
+    AuditAction,
 )
 
 

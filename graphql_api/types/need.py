@@ -29,6 +29,7 @@ from graphql_api.types.enums import (
 from graphql_api.types.organization import Organization
 from graphql_api.types.resident import Resident, load_resident
 from models.enums import label
+from resolvers.scope import Scope
 
 if TYPE_CHECKING:
     from graphql_api.types.professional import Professional
@@ -104,13 +105,17 @@ class Need(relay.Node):
     async def matches(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Match]:
+        scope = await info.context.scope()
+        info.context.require(scope.owns(self.resident_id) or scope.staff_covers(self.community_id),
+                             "Only the resident, their guardian or centre staff see every proposal of a need.")
         page = await info.context.loaders.page("need.matches", page_args(first, after, last, before)).load(self.id)
         return Connection.from_page(page, Match.from_model)
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Need).load_many(node_keys(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+        scope = await info.context.scope()
+        return [cls.from_model(r) if r and scope.sees_need(r) else None for r in rows]
 
 
 @strawberry.type(description="A provider (professional or organization) proposed for a need.")
@@ -161,4 +166,15 @@ class Match(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Match).load_many(node_keys(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+        needs = await info.context.loaders.by_id(models.Need).load_many([r.need_id for r in rows if r])
+        scope = await info.context.scope()
+        visible = {n.id for n in needs if n and (scope.owns(n.resident_id) or scope.staff_covers(n.community_id))}
+        return [cls.from_model(r) if r and (r.need_id in visible or is_own_match(scope, r)) else None for r in rows]
+
+
+def is_own_match(scope: Scope, match: Match | models.Match) -> bool:
+    """The viewer is the match's provider (the professional, or an admin of the organization)."""
+    viewer = scope.viewer
+    if match.professional_id is not None:
+        return match.professional_id == viewer.professional_id
+    return viewer.role == "ORG_ADMIN" and match.organization_id == viewer.organization_id

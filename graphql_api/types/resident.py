@@ -18,9 +18,11 @@ import models
 from graphql_api.context import Info
 from graphql_api.types.area import Area
 from graphql_api.types.common import After, Before, Connection, First, Last, node_keys, page_args
-from graphql_api.types.enums import AgeBand, ConsentPurpose, Gender, GuardianRelation, Mobility
+from graphql_api.types.enums import AccessPurpose, AgeBand, ConsentPurpose, Gender, GuardianRelation, Mobility
 from models.enums import label
 from resolvers.identifiers import mask_name, mask_phone
+from resolvers.personal_data import PersonalView, personal_views
+from resolvers.scope import Scope
 
 if TYPE_CHECKING:
     from graphql_api.types.need import Need
@@ -87,6 +89,7 @@ class Resident(relay.Node):
     ) -> Connection[Annotated[Need, LAZY_NEED]]:
         from graphql_api.types.need import Need
 
+        await require_manages(info, self)
         page = await info.context.loaders.page("resident.needs", page_args(first, after, last, before)).load(self.id)
         return Connection.from_page(page, Need.from_model)
 
@@ -94,6 +97,7 @@ class Resident(relay.Node):
     async def guardians(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Guardianship]:
+        await require_manages(info, self)
         args = page_args(first, after, last, before)
         page = await info.context.loaders.page("resident.guardians", args).load(self.id)
         return Connection.from_page(page, Guardianship.from_model)
@@ -102,6 +106,7 @@ class Resident(relay.Node):
     async def wards(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Guardianship]:
+        await require_manages(info, self)
         page = await info.context.loaders.page("resident.wards", page_args(first, after, last, before)).load(self.id)
         return Connection.from_page(page, Guardianship.from_model)
 
@@ -109,14 +114,64 @@ class Resident(relay.Node):
     async def consents(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[ConsentRecord]:
+        await require_manages(info, self)
         args = page_args(first, after, last, before)
         page = await info.context.loaders.page("resident.consents", args).load(self.id)
         return Connection.from_page(page, ConsentRecord.from_model)
 
+    @strawberry.field(description="Personal fields (phone, address, ID number, birth date, health notes): "
+                                  "masked unless the caller may see them; every unmasked read is audited.")
+    async def personal(
+        self, info: Info,
+        purpose: Annotated[AccessPurpose | None, strawberry.argument(
+            description="Why centre staff open the record (required for staff to see it unmasked).")] = None,
+    ) -> PersonalData:
+        scope = await info.context.scope()
+        info.context.require(scope.sees_resident(self))
+        key = purpose.value if purpose else "-"
+        view = await info.context.loaders.batch(f"personal:{key}", _personal_loader(info, purpose)).load(self.id)
+        return PersonalData.from_view(view)
+
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Resident).load_many(node_keys(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+        scope = await info.context.scope()
+        return [cls.from_model(r) if r and scope.sees_resident(r) else None for r in rows]
+
+
+async def require_manages(info: Info, resident: Resident | models.Resident) -> None:
+    """FORBIDDEN unless the viewer is the resident, their household or guardian, or staff serving them."""
+    scope = await info.context.scope()
+    info.context.require(scope.manages_resident(resident), "Only the resident, their guardian or centre staff "
+                                                           "serving their community may see this.")
+
+
+def _personal_loader(info: Info, purpose: AccessPurpose | None):
+    async def load(ids: list[int]) -> list[PersonalView]:
+        rows = await info.context.loaders.by_id(models.Resident).load_many(ids)
+        return await personal_views(await info.context.scope(), list(rows), purpose)
+
+    return load
+
+
+@strawberry.type(description="A resident's personal fields as the caller may see them: in full only for the "
+                             "person, their guardian, staff with a stated purpose (children: with consent and "
+                             "approval) or a provider during an accepted service; masked otherwise.")
+class PersonalData:
+    phone: str | None = strawberry.field(description="Mobile number (masked 138****5678 unless shown in full).")
+    address: str | None = strawberry.field(description="Household address (masked unless shown in full).")
+    id_number: str | None = strawberry.field(description="ID number (masked to first 6 and last 4 characters).")
+    birth_date: str | None = strawberry.field(description="Birth date, YYYY-MM-DD (masked to the year).")
+    health_notes: str | None = strawberry.field(description="Health notes (null unless shown in full).")
+    unmasked_fields: list[str] = strawberry.field(description="Which fields are shown in full (snake_case).")
+    basis: str = strawberry.field(description="Why they are shown: SELF, GUARDIAN, STAFF:<purpose>, "
+                                              "SERVICE_WINDOW, or MASKED.")
+
+    @classmethod
+    def from_view(cls, view: PersonalView) -> PersonalData:
+        """Build from the service's view."""
+        return cls(phone=view.phone, address=view.address, id_number=view.id_number, birth_date=view.birth_date,
+                   health_notes=view.health_notes, unmasked_fields=list(view.unmasked), basis=view.basis)
 
 
 async def load_resident(info: Info, resident_id: int) -> Resident:
@@ -153,7 +208,9 @@ class Guardianship(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Guardianship).load_many(node_keys(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+        children = await info.context.loaders.by_id(models.Resident).load_many([r.child_id for r in rows if r])
+        managed = {c.id for c in children if c and (await info.context.scope()).manages_resident(c)}
+        return [cls.from_model(r) if r and r.child_id in managed else None for r in rows]
 
 
 @strawberry.type(description="Consent to one purpose under one policy version (PIPL Art. 14, 29, 31).")
@@ -190,7 +247,9 @@ class ConsentRecord(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.ConsentRecord).load_many(node_keys(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+        people = await info.context.loaders.by_id(models.Resident).load_many([r.resident_id for r in rows if r])
+        managed = {p.id for p in people if p and (await info.context.scope()).manages_resident(p)}
+        return [cls.from_model(r) if r and r.resident_id in managed else None for r in rows]
 
 
 @strawberry.type(description="A household (户) in a community; its address is personal and not shown.")
@@ -212,6 +271,7 @@ class Household(relay.Node):
     async def members(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Resident]:
+        info.context.require(household_visible(await info.context.scope(), self))
         args = page_args(first, after, last, before)
         page = await info.context.loaders.page("household.members", args).load(self.id)
         return Connection.from_page(page, Resident.from_model)
@@ -219,4 +279,10 @@ class Household(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Household).load_many(node_keys(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+        scope = await info.context.scope()
+        return [cls.from_model(r) if r and household_visible(scope, r) else None for r in rows]
+
+
+def household_visible(scope: Scope, household: Household | models.Household) -> bool:
+    """The household's own members and staff serving its community."""
+    return scope.household_id == household.id or scope.staff_covers(household.community_id)

@@ -18,7 +18,9 @@ from graphql_api.types.common import After, Before, Connection, First, Last, nod
 from graphql_api.types.enums import EnrollmentStatus, SessionKind, SessionStatus
 from graphql_api.types.project import Project
 from models.enums import label
+from resolvers.access import Role
 from resolvers.enrollments import SessionCounts, resident_display_names, session_counts
+from resolvers.scope import Scope
 
 
 @strawberry.type(description="One occurrence of a project: a class, a reading session, a sports meet, "
@@ -77,6 +79,9 @@ class ProjectSession(relay.Node):
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Enrollment]:
         args = page_args(first, after, last, before)
+        project = await info.context.loaders.by_id(models.Project).load(self.project_id)
+        info.context.require(organizer_side(await info.context.scope(), project.organizer_id),
+                             "Only centre staff and the organizing organization see who enrolled.")
         page = await info.context.loaders.page("session.enrollments", args).load(self.id)
         return Connection.from_page(page, Enrollment.from_model)
 
@@ -84,6 +89,12 @@ class ProjectSession(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.ProjectSession).load_many(node_keys(node_ids))
         return [cls.from_model(r) if r else None for r in rows]
+
+
+def organizer_side(scope: Scope, organizer_id: int) -> bool:
+    """Centre staff, or the admin of the organization running the project."""
+    viewer = scope.viewer
+    return scope.is_staff or (viewer.role == Role.ORG_ADMIN and viewer.organization_id == organizer_id)
 
 
 @strawberry.type(description="A resident's place in a session. The resident appears only as a masked name.")
@@ -120,4 +131,9 @@ class Enrollment(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Enrollment).load_many(node_keys(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+        scope = await info.context.scope()
+        sessions = await info.context.loaders.by_id(models.ProjectSession).load_many([r.session_id for r in rows if r])
+        projects = await info.context.loaders.by_id(models.Project).load_many([s.project_id for s in sessions if s])
+        organizer = {s.id: p.organizer_id for s, p in zip(sessions, projects, strict=True) if s and p}
+        return [cls.from_model(r) if r and (scope.owns(r.resident_id) or organizer_side(scope, organizer.get(
+            r.session_id, -1))) else None for r in rows]

@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import pytest_asyncio
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
@@ -13,6 +14,13 @@ from resolvers.needs import NeedFilter, need_queryset
 from tests.conftest import BACKEND
 from tests.factories import make_areas, make_hub
 from tests.factories_residents import gid, iso, make_match, make_need, make_professional, make_resident, soon
+
+
+@pytest_asyncio.fixture
+async def gql(admin_gql):
+    """These tests act as a centre admin: authorization is tested in test_authorization.py."""
+    return admin_gql
+
 
 CREATE = """
 mutation($input: NeedCreateInput!) {

@@ -1,7 +1,16 @@
 """Organization directory and mutations through the real GraphQL endpoint."""
 
+import pytest_asyncio
+
 from models import Organization
 from tests.factories import make_areas, make_hub
+
+
+@pytest_asyncio.fixture
+async def gql(admin_gql):
+    """These tests act as a centre admin: authorization is tested in test_authorization.py."""
+    return admin_gql
+
 
 CREATE = """
 mutation($input: OrganizationCreateInput!) {

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest_asyncio
+
 from models import Certification, Membership, Professional
 from models.enums import CertificationKind
 from tests.factories_people import (
@@ -12,6 +14,12 @@ from tests.factories_people import (
     make_people_graph,
     make_professional,
 )
+
+
+@pytest_asyncio.fixture
+async def gql(admin_gql):
+    """These tests act as a centre admin: authorization is tested in test_authorization.py."""
+    return admin_gql
 
 FIELDS = """professional { id name phone genderLabel maxConcurrentAssignments serviceRadiusKm
     availability { weekday start end } associationRoleLabel

@@ -1,5 +1,7 @@
 """Projects, project claims and the nested project lists through the real GraphQL endpoint."""
 
+import pytest_asyncio
+
 from models import Project, ProjectClaim
 from models.enums import ClaimStatus, ProjectStatus
 from tests.factories_people import (
@@ -10,6 +12,12 @@ from tests.factories_people import (
     make_professional,
     make_project,
 )
+
+
+@pytest_asyncio.fixture
+async def gql(admin_gql):
+    """These tests act as a centre admin: authorization is tested in test_authorization.py."""
+    return admin_gql
 
 FIELDS = """project { id name minAge maxAge categoryLabel targetGroupLabel organizer { name } area { name }
     leads { totalCount edges { node { name phone } } } }

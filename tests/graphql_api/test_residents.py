@@ -3,11 +3,19 @@
 import json
 
 import pytest
+import pytest_asyncio
 
 from models import ConsentRecord, Guardianship, Household, Resident
 from models.enums import AgeBand, ConsentPurpose
 from tests.factories import make_areas
 from tests.factories_residents import gid, make_child, make_need, make_resident
+
+
+@pytest_asyncio.fixture
+async def gql(admin_gql):
+    """These tests act as a centre admin: authorization is tested in test_authorization.py."""
+    return admin_gql
+
 
 CREATE = """
 mutation($input: ResidentCreateInput!) {
@@ -27,7 +35,8 @@ mutation($id: ID!, $input: ResidentUpdateInput!) {
 
 ELDER = {"name": "王秀英", "birthDate": "1949-12-31", "gender": "FEMALE", "phone": "+86 138-1234-5678",
          "idNumber": "11010519491231002x", "householdAddress": "和睦新村3幢2单元301室",
-         "healthNotes": "高血压，需按时服药", "livesAlone": True, "languages": ["杭州话"]}
+         "healthNotes": "高血压，需按时服药", "livesAlone": True, "languages": ["杭州话"],
+         "consents": ["SERVICE_MATCHING", "HEALTH_DATA", "IDENTITY"]}
 
 
 async def test_create_elder_with_household_masks_personal_fields(gql):
@@ -77,7 +86,8 @@ async def test_duplicate_id_number_and_non_community_area(gql):
 
 async def test_child_under_14_needs_a_guardian_and_gets_guardian_consent(gql):
     _, community, _ = await make_areas()
-    child = {"name": "李小宝", "idNumber": "330106201903150028", "communityId": gid("Area", community.id)}
+    child = {"name": "李小宝", "idNumber": "330106201903150028", "communityId": gid("Area", community.id),
+             "consents": ["IDENTITY"]}
     data = await gql.ok(CREATE, {"input": child})
     assert {(e["field"], e["code"]) for e in data["residentCreate"]["errors"]} == {("guardianId", "REQUIRED")}
     assert await Resident.all().count() == 0
@@ -93,10 +103,10 @@ async def test_child_under_14_needs_a_guardian_and_gets_guardian_consent(gql):
     node = (await gql.ok(query, {"id": created["resident"]["id"]}))["node"]
     assert node["guardians"]["edges"][0]["node"] == {
         "relationLabel": "父母", "guardian": {"displayName": "李*"}, "child": {"displayName": "李**"}}
-    assert [e["node"] for e in node["consents"]["edges"]] == [{
-        "purpose": "CHILD_DATA", "policyVersion": "2026-01", "grantedByGuardian": True, "active": True}]
-    consent = await ConsentRecord.get()
-    assert consent.granted_by_id == mother.id
+    assert sorted((e["node"] for e in node["consents"]["edges"]), key=lambda c: c["purpose"]) == [
+        {"purpose": p, "policyVersion": "2026-01", "grantedByGuardian": True, "active": True}
+        for p in ("CHILD_DATA", "IDENTITY")]
+    assert {c.granted_by_id for c in await ConsentRecord.all()} == {mother.id}
 
 
 async def test_child_cannot_be_guardian(gql):
@@ -171,6 +181,7 @@ async def test_response_never_contains_raw_personal_fields(gql):
         "mobilityLabel", "phoneMasked", "hasIdNumber", "languages", "interests", "createdAt", "updatedAt",
         "community { id name }", "household { id community { name } }", "needs { totalCount }",
         "guardians { totalCount }", "wards { totalCount }", "consents { totalCount }",
+        "personal { phone address idNumber birthDate healthNotes unmaskedFields basis }",
     }
     assert fields == {s.split(" ")[0] for s in selection}, "a new Resident field must be checked here"
     body = await gql.execute(f"{{ residents {{ edges {{ node {{ {' '.join(sorted(selection))} }} }} }} }}")

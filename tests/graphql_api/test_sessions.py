@@ -3,6 +3,8 @@
 import asyncio
 from datetime import timedelta
 
+import pytest_asyncio
+
 from models import Enrollment, ProjectSession
 from models.enums import EnrollmentStatus, SessionStatus
 from tests.factories_people import (
@@ -14,6 +16,12 @@ from tests.factories_people import (
     make_residents,
     make_session,
 )
+
+
+@pytest_asyncio.fixture
+async def gql(admin_gql):
+    """These tests act as a centre admin: authorization is tested in test_authorization.py."""
+    return admin_gql
 
 SESSION_FIELDS = """session { id title capacity confirmedCount waitlistCount seatsLeft kindLabel project { name } }
   errors { field message code }"""

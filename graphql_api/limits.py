@@ -1,0 +1,201 @@
+"""Shape limits of a GraphQL document, checked before the schema validation and execution run.
+
+The parser stops at ``limits.max_tokens`` tokens (and as many comments), so a huge document costs at most
+that much parsing. Before graphql-core's own validation (the costlier part), :class:`DocumentLimits`
+checks, in time linear in the document even when fragments spread fragments many times over:
+
+- depth: how deeply fields nest (``{ a { b { c } } }`` has depth 2, the graphql-depth-limit convention),
+  through fragments; introspection fields are not counted (introspection is closed in production);
+- aliases: how many aliased fields the operations select, each fragment counted every time it is spread;
+- input lists: list literals in the document and lists in the variables;
+- introspection: ``__schema`` and ``__type`` are refused in production except for centre admins.
+
+A document over a limit is refused with that limit's code without being validated or executed. The schema
+validation itself is capped too: graphql-core meters the work of comparing overlapping fields (quadratic
+and worse when the same fields are selected over and over, e.g. through fragments) and gives up past
+``limits.validation_budget`` units (``VALIDATION_LIMIT_EXCEEDED``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    ListValueNode,
+    Node,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Visitor,
+    visit,
+)
+from graphql.validation.rules import overlapping_fields_can_be_merged as overlapping_fields
+from strawberry.extensions import SchemaExtension
+
+from graphql_api.settings import Limits, Settings
+from resolvers.access import Role
+from resolvers.errors import ErrorCode
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+DEFAULT_SETTINGS = Settings()
+
+
+def settings_of(context: Any) -> Settings:
+    """The settings of the app serving this request (the defaults outside one)."""
+    return getattr(context, "settings", None) or DEFAULT_SETTINGS
+
+
+def coded(code: ErrorCode, message: str, node: Node | None = None) -> GraphQLError:
+    """A GraphQL error with ``extensions.code``."""
+    return GraphQLError(message, node, extensions={"code": code.value})
+
+
+def syntax_error_code(error: GraphQLError) -> ErrorCode:
+    """The code of a parse failure: a limit the parser enforced, or plain bad syntax."""
+    if "Parsing aborted" in error.message:
+        if "nested too deeply" in error.message:
+            return ErrorCode.DEPTH_LIMIT_EXCEEDED
+        return ErrorCode.TOKEN_LIMIT_EXCEEDED
+    return ErrorCode.GRAPHQL_PARSE_FAILED
+
+
+class SelectionShape:
+    """Depth and alias counts of a document's selection sets, with each fragment measured once."""
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self._memo: dict[tuple[str, str], int] = {}
+        self._active: set[str] = set()
+
+    def _fragment(self, measure: str, name: str) -> int:
+        key = (measure, name)
+        if key not in self._memo:
+            fragment = self.fragments.get(name)
+            if fragment is None or name in self._active:
+                return 0
+            self._active.add(name)
+            self._memo[key] = getattr(self, measure)(fragment.selection_set)
+            self._active.discard(name)
+        return self._memo[key]
+
+    def depth(self, selection_set: SelectionSetNode | None) -> int:
+        """How many levels of fields nest below this selection set's fields."""
+        deepest = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                if selection.selection_set and selection.name.value not in INTROSPECTION_FIELDS:
+                    deepest = max(deepest, 1 + self.depth(selection.selection_set))
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, self.depth(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                deepest = max(deepest, self._fragment("depth", selection.name.value))
+        return deepest
+
+    def aliases(self, selection_set: SelectionSetNode | None) -> int:
+        """How many aliased fields this selection set selects, fragments expanded."""
+        count = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                count += (1 if selection.alias else 0) + self.aliases(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                count += self.aliases(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                count += self._fragment("aliases", selection.name.value)
+        return count
+
+
+class _DocumentScan(Visitor):
+    """One pass over the document for long list literals and introspection fields."""
+
+    def __init__(self, max_list: int) -> None:
+        super().__init__()
+        self.max_list = max_list
+        self.long_list: ListValueNode | None = None
+        self.introspection: FieldNode | None = None
+
+    def enter_list_value(self, node: ListValueNode, *_: Any) -> None:
+        if self.long_list is None and len(node.values) > self.max_list:
+            self.long_list = node
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if self.introspection is None and node.name.value in INTROSPECTION_FIELDS:
+            self.introspection = node
+
+
+def longest_list(value: Any) -> int:
+    """The length of the longest list anywhere inside a JSON value (without recursion)."""
+    longest, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            longest = max(longest, len(item))
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+    return longest
+
+
+def limit_errors(
+    document: DocumentNode, variables: dict | None, limits: Limits, introspection: bool
+) -> Iterator[GraphQLError]:
+    """The limits this document (and its variables) break, each as a coded error."""
+    shape = SelectionShape(document)
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for operation in operations:
+        if (depth := shape.depth(operation.selection_set)) > limits.max_depth:
+            yield coded(ErrorCode.DEPTH_LIMIT_EXCEEDED, f"The operation is {depth} levels deep; "
+                        f"at most {limits.max_depth} are allowed.", operation)
+    if (aliases := sum(shape.aliases(o.selection_set) for o in operations)) > limits.max_aliases:
+        yield coded(ErrorCode.ALIAS_LIMIT_EXCEEDED, f"The document uses {aliases} aliases (fragments counted "
+                    f"each time they are spread); at most {limits.max_aliases} are allowed.")
+    scan = _DocumentScan(limits.max_input_list)
+    visit(document, scan)
+    too_long = f"Lists in arguments and variables have at most {limits.max_input_list} items."
+    if scan.long_list is not None:
+        yield coded(ErrorCode.INPUT_LIST_TOO_LONG, too_long, scan.long_list)
+    if variables and longest_list(variables) > limits.max_input_list:
+        yield coded(ErrorCode.INPUT_LIST_TOO_LONG, too_long)
+    if scan.introspection is not None and not introspection:
+        yield coded(ErrorCode.INTROSPECTION_DISABLED, "Introspection is disabled.", scan.introspection)
+
+
+class DocumentLimits(SchemaExtension):
+    """Caps the parser and refuses documents over the limits before the schema validation runs."""
+
+    def on_operation(self) -> Iterator[None]:
+        limits = settings_of(self.execution_context.context).limits
+        self.execution_context.parse_options.update(  # type: ignore[typeddict-unknown-key]
+            max_lexical_tokens=limits.max_tokens, max_comments=limits.max_tokens
+        )
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            error.extensions = {**(error.extensions or {}), "code": syntax_error_code(error).value}
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        settings = settings_of(context.context)
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            viewer = getattr(context.context, "viewer", None)
+            introspection = not settings.production or getattr(viewer, "role", None) is Role.CENTRE_ADMIN
+            errors = list(limit_errors(context.graphql_document, context.variables, settings.limits, introspection))
+            if errors:
+                context.pre_execution_errors = errors
+        # Read by graphql-core when its (synchronous) validation starts, right after this hook.
+        overlapping_fields.MAX_COMPLEXITY_BUDGET = settings.limits.validation_budget
+        yield
+        for error in context.pre_execution_errors or ():
+            if error.message.endswith("Validation aborted."):
+                error.message = (
+                    "The document takes too much work to validate (the same fields selected over and over, "
+                    "or too many errors); select each field once."
+                )
+                error.extensions = {**(error.extensions or {}), "code": ErrorCode.VALIDATION_LIMIT_EXCEEDED.value}

@@ -1,0 +1,90 @@
+"""Raw SQL the matching service shares between PostgreSQL and SQLite: placeholders, id sets, JSON lists.
+
+Statements are built with :class:`Statement`, which numbers the placeholders for the dialect
+(``$1`` on PostgreSQL, ``?`` on SQLite) and binds whole lists as ONE parameter (``= ANY($1)`` on
+PostgreSQL, ``IN (SELECT value FROM json_each(?))`` on SQLite), so a statement's text does not
+depend on how many ids it covers. Only ints, floats and short enum tokens ever reach a parameter.
+Values read back raw are normalised here: JSON text to lists, ISO text to dates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+
+def client() -> BaseDBAsyncClient:
+    """The default connection (the current transaction's, inside ``in_transaction``)."""
+    return connections.get("default")
+
+
+def is_postgres(conn: BaseDBAsyncClient | None = None) -> bool:
+    """True on PostgreSQL, False on SQLite."""
+    return (conn or client()).capabilities.dialect == "postgres"
+
+
+class Statement:
+    """A statement being written: placeholders in the dialect's style, parameters in order."""
+
+    def __init__(self, conn: BaseDBAsyncClient | None = None) -> None:
+        self.conn = conn or client()
+        self.postgres = is_postgres(self.conn)
+        self.params: list[Any] = []
+
+    def param(self, value: Any) -> str:
+        """Bind one value; return its placeholder."""
+        self.params.append(value)
+        return f"${len(self.params)}" if self.postgres else "?"
+
+    def in_ids(self, column: str, ids: Iterable[int]) -> str:
+        """``column`` is one of ``ids`` (one parameter whatever the count)."""
+        values = sorted({int(i) for i in ids})
+        if self.postgres:
+            return f"{column} = ANY({self.param(values)}::int[])"
+        return f"{column} IN (SELECT value FROM json_each({self.param(json.dumps(values))}))"
+
+    def json_has(self, column: str, token: str) -> str:
+        """The JSON list ``column`` holds ``token``."""
+        if self.postgres:
+            return f"{column} @> {self.param(json.dumps([str(token)]))}::jsonb"
+        return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {self.param(str(token))})"
+
+    def json_has_any(self, column: str, tokens: Iterable[str]) -> str:
+        """The JSON list ``column`` holds at least one of ``tokens``."""
+        values = sorted({str(t) for t in tokens})
+        if self.postgres:
+            return f"{column} ?| {self.param(values)}::text[]"
+        return (
+            f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value IN "
+            f"(SELECT value FROM json_each({self.param(json.dumps(values))})))"
+        )
+
+    async def rows(self, text: str) -> list[dict[str, Any]]:
+        """Run the statement and return its rows as dicts."""
+        return await self.conn.execute_query_dict(text, self.params)
+
+
+def as_list(value: Any) -> list:
+    """A JSON list column read raw (text on both databases) as a Python list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return json.loads(value)
+    return list(value)
+
+
+def as_date(value: Any) -> date | None:
+    """A date column read raw (a date on PostgreSQL, ISO text on SQLite)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def as_bool(value: Any) -> bool:
+    """A boolean column read raw (bool on PostgreSQL, 0/1 on SQLite)."""
+    return bool(value)
