@@ -8,8 +8,9 @@ The cost is computed from the document alone, before anything runs:
   cost of its selections; the page size is ``first`` or ``last`` (literal or variable), 20 without them,
   and never counted above the page-size cap (a larger page is refused anyway with PAGE_SIZE_EXCEEDED);
 - each root field of a mutation costs ``MUTATION_COST`` more;
-- fragments count wherever they are spread (each fragment is costed once, so this stays linear), and
-  all the type conditions of a selection are added up (an upper bound).
+- fragments count wherever they are spread (once per selection set, as they run; each fragment is
+  costed once, so this stays linear), and all the type conditions of a selection are added up (an
+  upper bound).
 
 An operation above ``limits.max_cost`` is refused with ``COST_LIMIT_EXCEEDED``; otherwise its cost
 (at least 1) is charged to the caller's rate budget just before execution (``RATE_LIMITED`` when spent).
@@ -74,7 +75,7 @@ class CostAnalysis:
 
     def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
         """The cost of a selection set on ``parent``."""
-        total = 0
+        total, spread = 0, set()
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 total += self.field(selection, parent)
@@ -83,7 +84,8 @@ class CostAnalysis:
                 total += self.selections(
                     selection.selection_set, self.schema.get_type(condition.name.value) if condition else parent
                 )
-            elif isinstance(selection, FragmentSpreadNode):
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
+                spread.add(selection.name.value)  # spread twice in one place, a fragment still runs once
                 total += self.fragment(selection.name.value)
         return total
 

@@ -33,7 +33,9 @@ class CodedErrors(MaskErrors):
             return self._rebuild(error, original.message, extensions)
         if isinstance(original, GraphQLError) and (original.extensions or {}).get("code") in _KNOWN_CODES:
             return self._rebuild(error, original.message, dict(original.extensions))
-        if original is None:
+        if original is None or (not error.path and error.nodes):
+            # No exception behind it, or a value of the document or its variables refused before execution
+            # (an unknown enum value, a malformed date): the client's mistake, not ours.
             code = (error.extensions or {}).get("code") or ErrorCode.GRAPHQL_VALIDATION_FAILED.value
             return self._rebuild(error, error.message, {**(error.extensions or {}), "code": code})
         correlation_id = uuid.uuid4().hex

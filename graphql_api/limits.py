@@ -6,7 +6,7 @@ checks, in time linear in the document even when fragments spread fragments many
 
 - depth: how deeply fields nest (``{ a { b { c } } }`` has depth 2, the graphql-depth-limit convention),
   through fragments; introspection fields are not counted (introspection is closed in production);
-- aliases: how many aliased fields the operations select, each fragment counted every time it is spread;
+- aliases: how many aliased fields the operations select, a fragment's counted wherever it is spread;
 - input lists: list literals in the document and lists in the variables;
 - introspection: ``__schema`` and ``__type`` are refused in production except for centre admins.
 
@@ -99,13 +99,14 @@ class SelectionShape:
 
     def aliases(self, selection_set: SelectionSetNode | None) -> int:
         """How many aliased fields this selection set selects, fragments expanded."""
-        count = 0
+        count, spread = 0, set()
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 count += (1 if selection.alias else 0) + self.aliases(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
                 count += self.aliases(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
+                spread.add(selection.name.value)  # the same fragment twice in one place selects the same keys
                 count += self._fragment("aliases", selection.name.value)
         return count
 

@@ -5,7 +5,7 @@ Each client (``Viewer.rate_key``: the account, the partner API key, or the IP ad
 arrives (so even documents that never validate are counted) and the rest of its static cost
 (:mod:`graphql_api.cost`) just before it executes. A charge that takes a client over its budget is
 refused with ``RATE_LIMITED`` and the seconds until the window ends (``retryAfter``, and the HTTP
-``Retry-After`` header).
+``Retry-After`` header), and taken back: the request costs only the point it paid on arrival.
 
 The windows are fixed: the counter of one lives under a key named after it (``rate:<client>:<window>``),
 so a charge is a single atomic ``INCRBY`` on Redis (a dict update without a suspension point in memory),
@@ -69,6 +69,9 @@ class RateLimiter:
     async def charge(self, client: str, points: int) -> Verdict:
         """Add ``points`` to the client's spending in the current window (0 only reads it).
 
+        A charge that would take the spending past the budget is refused and taken back, so a refused
+        request costs nothing more than the point it paid on arrival.
+
         If the cache cannot be reached the request is let through (and the failure logged): a broken
         Redis should slow nobody down, and the per-operation cost ceiling still holds.
         """
@@ -80,10 +83,13 @@ class RateLimiter:
             spent = int(await self.cache.increment(key, points))
             if spent == points:
                 await self.cache.expire(key, self.window + 1)
+            if points and spent > self.budget:
+                spent = int(await self.cache.increment(key, -points))  # a refused charge is given back
+                return Verdict(False, spent, self.budget, reset_after)
         except Exception:  # fail open, see the docstring
             log.exception("Rate limit store unavailable; letting %s through", client)
             return Verdict(True, 0, self.budget, reset_after)
-        return Verdict(spent <= self.budget, spent, self.budget, reset_after)
+        return Verdict(True, spent, self.budget, reset_after)
 
 
 def limiter_of(context: Any) -> RateLimiter | None:

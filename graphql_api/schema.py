@@ -33,6 +33,7 @@ from graphql_api.queries.directory import DirectoryQuery
 from graphql_api.queries.needs import NeedQuery
 from graphql_api.queries.people import PeopleQuery
 from graphql_api.queries.privacy import PrivacyQuery
+from graphql_api.queries.statistics import StatisticsQuery
 from graphql_api.queries.projects import ProjectQuery
 from graphql_api.queries.residents import ResidentQuery
 
@@ -45,7 +46,7 @@ class NodeQuery:
 
 
 QUERIES: tuple[type, ...] = (
-    PrivacyQuery,
+    PrivacyQuery, StatisticsQuery,
     NodeQuery, DirectoryQuery, ResidentQuery, NeedQuery, PeopleQuery, ProjectQuery, AccountQuery,
 )
 MUTATIONS: tuple[type, ...] = (

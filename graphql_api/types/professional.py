@@ -152,7 +152,7 @@ class Professional(relay.Node):
 class Certification(relay.Node):
     id: relay.NodeID[int]
     kind: CertificationKind = strawberry.field(description="Kind of certificate.")
-    number: str = strawberry.field(description="Certificate number.")
+    full_number: strawberry.Private[str]
     issued_on: date | None = strawberry.field(description="Date of issue.")
     expires_on: date | None = strawberry.field(description="Last day of validity; null if it never expires.")
     verified_by: str | None = strawberry.field(description="Staff member who checked the original.")
@@ -165,7 +165,7 @@ class Certification(relay.Node):
     def from_model(cls, row: models.Certification) -> Certification:
         """Build from an ORM row."""
         return cls(
-            id=row.id, kind=row.kind, number=row.number, issued_on=row.issued_on, expires_on=row.expires_on,
+            id=row.id, kind=row.kind, full_number=row.number, issued_on=row.issued_on, expires_on=row.expires_on,
             verified_by=row.verified_by, verified_at=row.verified_at, created_at=row.created_at,
             valid_today=valid_on(row, local_today()), professional_id=row.professional_id,
         )
@@ -173,6 +173,14 @@ class Certification(relay.Node):
     @strawberry.field(description="Chinese display label of `kind`.")
     def kind_label(self) -> str:
         return label(self.kind)
+
+    @strawberry.field(description="Certificate number: in full for the holder and centre staff, otherwise "
+                                  "only its first and last two characters.")
+    def number(self, info: Info) -> str:
+        viewer = info.context.viewer
+        if viewer.is_staff or viewer.professional_id == self.professional_id or len(self.full_number) <= 4:
+            return self.full_number
+        return f"{self.full_number[:2]}****{self.full_number[-2:]}"
 
     @strawberry.field(description="The professional holding the certificate.")
     async def professional(self, info: Info) -> Professional:

@@ -45,34 +45,63 @@ async def world(db):
     e2 = await Enrollment.create(session=sy, resident=r2, status=EnrollmentStatus.CONFIRMED)
     return {
         Role.RESIDENT: (
-            Side(Viewer(role=Role.RESIDENT, account_id=11, resident_id=r1.id), {"resident": r1, "need": n1, "enrollment": e1}),
-            Side(Viewer(role=Role.RESIDENT, account_id=12, resident_id=r2.id), {"resident": r2, "need": n2, "enrollment": e2}),
+            Side(
+                Viewer(role=Role.RESIDENT, account_id=11, resident_id=r1.id),
+                {"resident": r1, "need": n1, "enrollment": e1},
+            ),
+            Side(
+                Viewer(role=Role.RESIDENT, account_id=12, resident_id=r2.id),
+                {"resident": r2, "need": n2, "enrollment": e2},
+            ),
         ),
         Role.PROFESSIONAL: (
-            Side(Viewer(role=Role.PROFESSIONAL, account_id=21, professional_id=p1.id), {"professional": p1, "need": n1, "match": m1}),
-            Side(Viewer(role=Role.PROFESSIONAL, account_id=22, professional_id=p2.id), {"professional": p2, "need": n2, "match": m2}),
+            Side(
+                Viewer(role=Role.PROFESSIONAL, account_id=21, professional_id=p1.id),
+                {"professional": p1, "need": n1, "match": m1},
+            ),
+            Side(
+                Viewer(role=Role.PROFESSIONAL, account_id=22, professional_id=p2.id),
+                {"professional": p2, "need": n2, "match": m2},
+            ),
         ),
         Role.ORG_ADMIN: (
-            Side(Viewer(role=Role.ORG_ADMIN, account_id=31, organization_id=x.id), {"organization": x, "project": px, "session": sx}),
-            Side(Viewer(role=Role.ORG_ADMIN, account_id=32, organization_id=y.id), {"organization": y, "project": py, "session": sy}),
+            Side(
+                Viewer(role=Role.ORG_ADMIN, account_id=31, organization_id=x.id),
+                {"organization": x, "project": px, "session": sx},
+            ),
+            Side(
+                Viewer(role=Role.ORG_ADMIN, account_id=32, organization_id=y.id),
+                {"organization": y, "project": py, "session": sy},
+            ),
         ),
         Role.STAFF: (
             Side(Viewer(role=Role.STAFF, account_id=41, area_ids=frozenset({c1.id})), {"resident": r1, "need": n1}),
             Side(Viewer(role=Role.STAFF, account_id=42, area_ids=frozenset({c2.id})), {"resident": r2, "need": n2}),
         ),
         Role.PARTNER: (
-            Side(Viewer(role=Role.PARTNER, api_key_id=51, organization_id=x.id, scopes=frozenset({"projects:write"})),
-                 {"project": px}),
-            Side(Viewer(role=Role.PARTNER, api_key_id=52, organization_id=y.id, scopes=frozenset({"projects:write"})),
-                 {"project": py}),
+            Side(
+                Viewer(role=Role.PARTNER, api_key_id=51, organization_id=x.id, scopes=frozenset({"projects:write"})),
+                {"project": px},
+            ),
+            Side(
+                Viewer(role=Role.PARTNER, api_key_id=52, organization_id=y.id, scopes=frozenset({"projects:write"})),
+                {"project": py},
+            ),
         ),
     }
 
 
 def _type_name(row) -> str:
-    return {"Resident": "Resident", "Need": "Need", "Match": "Match", "Enrollment": "Enrollment",
-            "Professional": "Professional", "Organization": "Organization", "Project": "Project",
-            "ProjectSession": "ProjectSession"}[type(row).__name__]
+    return {
+        "Resident": "Resident",
+        "Need": "Need",
+        "Match": "Match",
+        "Enrollment": "Enrollment",
+        "Professional": "Professional",
+        "Organization": "Organization",
+        "Project": "Project",
+        "ProjectSession": "ProjectSession",
+    }[type(row).__name__]
 
 
 async def _reads(client, row) -> bool:
@@ -83,18 +112,30 @@ async def _reads(client, row) -> bool:
 async def _mutates(client, kind: str, row) -> bool:
     """Run a harmless change of ``row``; True when it went through, False when refused."""
     documents = {
-        "resident": ("mutation($id: ID!) { residentUpdate(id: $id, input: {livesAlone: true}) { errors { code } } }",
-                     "residentUpdate"),
-        "need": ("mutation($id: ID!) { needUpdate(id: $id, input: {description: \"请准时\"}) { errors { code } } }",
-                 "needUpdate"),
-        "professional": ("mutation($id: ID!) { professionalUpdate(id: $id, input: {bio: \"你好\"}) { errors { code } } }",
-                         "professionalUpdate"),
-        "organization": ("mutation($id: ID!) { organizationUpdate(id: $id, input: {description: \"简介\"}) "
-                         "{ errors { code } } }", "organizationUpdate"),
-        "project": ("mutation($id: ID!) { projectUpdate(id: $id, input: {description: \"更新\"}) { errors { code } } }",
-                    "projectUpdate"),
-        "enrollment": ("mutation($id: ID!) { enrollmentCancel(enrollmentId: $id) { errors { code } } }",
-                       "enrollmentCancel"),
+        "resident": (
+            "mutation($id: ID!) { residentUpdate(id: $id, input: {livesAlone: true}) { errors { code } } }",
+            "residentUpdate",
+        ),
+        "need": (
+            'mutation($id: ID!) { needUpdate(id: $id, input: {description: "请准时"}) { errors { code } } }',
+            "needUpdate",
+        ),
+        "professional": (
+            'mutation($id: ID!) { professionalUpdate(id: $id, input: {bio: "你好"}) { errors { code } } }',
+            "professionalUpdate",
+        ),
+        "organization": (
+            'mutation($id: ID!) { organizationUpdate(id: $id, input: {description: "简介"}) { errors { code } } }',
+            "organizationUpdate",
+        ),
+        "project": (
+            'mutation($id: ID!) { projectUpdate(id: $id, input: {description: "更新"}) { errors { code } } }',
+            "projectUpdate",
+        ),
+        "enrollment": (
+            "mutation($id: ID!) { enrollmentCancel(enrollmentId: $id) { errors { code } } }",
+            "enrollmentCancel",
+        ),
     }
     document, field = documents[kind]
     body = await client.execute(document, {"id": gid(_type_name(row), row.id)})
@@ -213,11 +254,42 @@ def _value(ref: dict, types: dict):
     if ref["kind"] == "LIST":
         return []
     name = ref["name"]
-    scalar = {"ID": gid("Resident", 1), "String": "x", "Int": 1, "Float": 1.0, "Boolean": True,
-              "Date": "2026-12-01", "DateTime": "2026-12-01T09:00:00+08:00", "JSON": {}}
+    scalar = {
+        "ID": gid("Resident", 1),
+        "String": "x",
+        "Int": 1,
+        "Float": 1.0,
+        "Boolean": True,
+        "Date": "2026-12-01",
+        "DateTime": "2026-12-01T09:00:00+08:00",
+        "JSON": {},
+    }
     if name in scalar:
         return scalar[name]
     kind = types[name]
     if kind["kind"] == "ENUM":
         return kind["enumValues"][0]["name"]
     return {f["name"]: _value(f["type"], types) for f in kind["inputFields"] or () if f["type"]["kind"] == "NON_NULL"}
+
+
+STATS = "{ needStatistics { community { name } category status count } }"
+
+
+async def test_partners_get_aggregates_with_small_cells_suppressed(world, gql_as):
+    partner = world[Role.PARTNER][0].viewer
+    stats = (
+        await gql_as(
+            Viewer(
+                role=Role.PARTNER,
+                api_key_id=51,
+                organization_id=partner.organization_id,
+                scopes=frozenset({"stats:read"}),
+            )
+        ).ok(STATS)
+    )["needStatistics"]
+    assert stats and all(cell["count"] is None for cell in stats)
+    body = await gql_as(partner).execute(STATS)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    staff = world[Role.STAFF][0]
+    cells = (await gql_as(staff.viewer).ok(STATS))["needStatistics"]
+    assert [(c["community"]["name"], c["count"]) for c in cells] == [("和睦社区", 1)]

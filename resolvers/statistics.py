@@ -1,0 +1,53 @@
+"""Aggregated figures, safe to share with partners: counts only, never a resident.
+
+Cells smaller than :data:`MIN_CELL` are suppressed for partners, so a rare combination (one
+child needing infant care in a small community) cannot single anyone out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.functions import Count
+
+from models import Need
+from models.enums import CareCategory, NeedStatus
+from resolvers.access import Role
+from resolvers.authorization import require
+from resolvers.scope import Scope
+
+MIN_CELL = 3
+STATS_READ = "stats:read"
+
+
+@dataclass(frozen=True, slots=True)
+class NeedCount:
+    """Needs of one category and status in one community (``count`` None when suppressed)."""
+
+    community_id: int
+    category: CareCategory
+    status: NeedStatus
+    count: int | None
+
+
+async def need_counts(scope: Scope, since: datetime | None, until: datetime | None) -> list[NeedCount]:
+    """Needs by community, category and status in one GROUP BY (staff: their communities)."""
+    viewer = scope.viewer
+    partner = viewer.role == Role.PARTNER
+    require(scope, scope.is_staff or (partner and STATS_READ in viewer.scopes),
+            "Statistics are for centre staff and partners with the stats:read scope.")
+    qs = Need.all()
+    if scope.is_staff and scope.area_ids is not None:
+        qs = qs.filter(community_id__in=list(scope.area_ids))
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    rows = await (qs.annotate(n=Count("id")).group_by("community_id", "category", "status")
+                  .order_by("community_id", "category", "status").values("community_id", "category", "status", "n"))
+    return [
+        NeedCount(row["community_id"], CareCategory(row["category"]), NeedStatus(row["status"]),
+                  None if partner and row["n"] < MIN_CELL else row["n"])
+        for row in rows
+    ]
