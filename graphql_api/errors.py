@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import uuid
 
+from asyncpg.exceptions import QueryCanceledError
 from graphql.error import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
+from strawberry.relay.types import GlobalIDValueError
 
 from resolvers.errors import DomainError, ErrorCode
 
@@ -31,6 +34,13 @@ class CodedErrors(MaskErrors):
             if original.field:
                 extensions["field"] = original.field
             return self._rebuild(error, original.message, extensions)
+        if _statement_timed_out(original):
+            log.warning("A statement ran past the PostgreSQL statement_timeout at %s", error.path)
+            message = "A database statement ran too long and was cancelled."
+            return self._rebuild(error, message, {"code": ErrorCode.TIMEOUT.value})
+        if isinstance(original, StrawberryInputCoercionError):  # e.g. a malformed global ID argument
+            code = ErrorCode.INVALID_ID if isinstance(original, GlobalIDValueError) else ErrorCode.INVALID
+            return self._rebuild(error, error.message, {"code": code.value})
         if isinstance(original, GraphQLError) and (original.extensions or {}).get("code") in _KNOWN_CODES:
             return self._rebuild(error, original.message, dict(original.extensions))
         if original is None or (not error.path and error.nodes):
@@ -57,3 +67,8 @@ class CodedErrors(MaskErrors):
             original_error=None,
             extensions=extensions,
         )
+
+
+def _statement_timed_out(error: BaseException | None) -> bool:
+    """True when PostgreSQL cancelled a statement (``statement_timeout``), raised as is or wrapped by Tortoise."""
+    return isinstance(error, QueryCanceledError) or isinstance(getattr(error, "__cause__", None), QueryCanceledError)

@@ -108,16 +108,12 @@ class LinliGraphQL(GraphQL):
             return EdgeError(DOMAIN_STATUSES.get(error.code, 400), error.code, error.message)
         correlation_id = uuid.uuid4().hex
         log.error("Unexpected error %s in the HTTP view", correlation_id, exc_info=error)
-        edge = EdgeError(500, ErrorCode.INTERNAL, f"Unexpected error; quote correlation id {correlation_id}.")
-        edge.correlation_id = correlation_id  # type: ignore[attr-defined]
-        return edge
+        message = f"Unexpected error; quote correlation id {correlation_id} when reporting it."
+        return EdgeError(500, ErrorCode.INTERNAL, message, correlationId=correlation_id)
 
     def error_response(self, request: Request, error: EdgeError) -> Response:
         """A transport error as a GraphQL body with ``extensions.code``."""
-        body = error.body()
-        if correlation_id := getattr(error, "correlation_id", None):
-            body["errors"][0]["extensions"]["correlationId"] = correlation_id
-        return Response(self.encode_json(body), status_code=error.status, headers=error.headers,
+        return Response(self.encode_json(error.body()), status_code=error.status, headers=error.headers,
                         media_type=negotiate(request.headers.get("accept")))
 
     def should_render_graphql_ide(self, request: Any) -> bool:

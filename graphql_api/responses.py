@@ -29,16 +29,19 @@ SUGGESTION = re.compile(r"\s*Did you mean\b.*$", re.DOTALL)
 class EdgeError(Exception):
     """A request refused at the transport: answered with ``status`` and one coded error."""
 
-    def __init__(self, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None, **extensions: str
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.extensions = extensions
 
     def body(self) -> dict:
         """The GraphQL response body of this error."""
-        return {"errors": [{"message": self.message, "extensions": {"code": self.code.value}}]}
+        return {"errors": [{"message": self.message, "extensions": {"code": self.code.value, **self.extensions}}]}
 
 
 def _quality(parameters: str) -> float:
@@ -93,9 +96,8 @@ def outcome(data: object, errors: list[GraphQLError] | None) -> Outcome:
     errors = errors or []
     codes = _codes(errors)
     if ErrorCode.RATE_LIMITED.value in codes:
-        retry = next((e.extensions or {}).get("retryAfter") for e in errors if e.extensions
-                     and e.extensions.get("code") == ErrorCode.RATE_LIMITED.value)
-        return Outcome(429, 429, True, {"Retry-After": str(retry)})
+        limited = next(e for e in errors if (e.extensions or {}).get("code") == ErrorCode.RATE_LIMITED.value)
+        return Outcome(429, 429, True, {"Retry-After": str(limited.extensions["retryAfter"])})
     if data is not None or not errors or any(error.path for error in errors):
         return Outcome()
     if ErrorCode.TIMEOUT.value in codes:

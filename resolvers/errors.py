@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     WECHAT_APPID_MISMATCH = "WECHAT_APPID_MISMATCH"
     WECHAT_UNAVAILABLE = "WECHAT_UNAVAILABLE"
     CONFLICT = "CONFLICT"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
     INTERNAL = "INTERNAL"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
@@ -81,6 +82,7 @@ ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.WECHAT_APPID_MISMATCH: "The phone number was issued for another mini-program (watermark.appid).",
     ErrorCode.WECHAT_UNAVAILABLE: "WeChat could not be reached or answered with an error; try again later.",
     ErrorCode.CONFLICT: "A concurrent change won; reload and try again.",
+    ErrorCode.NOT_ELIGIBLE: "The provider breaks a hard matching constraint for this need; the message lists which.",
     ErrorCode.INTERNAL: "An unexpected error; quote the correlation id when reporting it.",
     ErrorCode.GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema (or its variables do not fit it).",
     ErrorCode.GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL syntax.",

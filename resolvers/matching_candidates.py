@@ -26,9 +26,9 @@ EXCLUDED_LIMIT = 200
 
 PRO_COLUMNS = (
     "p.id, p.name, p.gender, p.birth_date, p.categories, p.skills, p.languages, p.years_experience, "
-    "p.availability, p.max_concurrent, p.latitude, p.longitude, p.travel_km"
+    "p.availability, p.max_concurrent, p.latitude, p.longitude, p.travel_km, p.status"
 )
-ORG_COLUMNS = "o.id, o.name, o.categories, o.area_id, o.latitude, o.longitude"
+ORG_COLUMNS = "o.id, o.name, o.categories, o.area_id, o.latitude, o.longitude, o.status"
 ACTIVE = ProfessionalStatus.ACTIVE.value
 MAX_TRAVEL = f"(SELECT MAX(t.travel_km) FROM professional t WHERE t.status = '{ACTIVE}')"
 
@@ -57,7 +57,8 @@ def _within_travel(sql: Statement, latitude: float, longitude: float) -> str:
 
 def _place_ids(sql: Statement, need: Need) -> str:
     """Ids of the professionals serving the need's community or within reach of its location."""
-    served = f"SELECT s.professional_id FROM professional_service_area s WHERE s.area_id = {sql.param(need.community_id)}"
+    community = sql.param(need.community_id)
+    served = f"SELECT s.professional_id FROM professional_service_area s WHERE s.area_id = {community}"
     if need.latitude is None or need.longitude is None:
         return served
     return f"{served} UNION {_within_travel(sql, need.latitude, need.longitude)}"
@@ -90,7 +91,8 @@ async def professionals_for_batch(needs: Sequence[Need]) -> list[dict]:
     or within reach of the box around the needs' locations (the engine then checks every pair)."""
     sql = Statement()
     offers = sql.json_has_any("p.categories", {n.category for n in needs})
-    place = f"SELECT s.professional_id FROM professional_service_area s WHERE {sql.in_ids('s.area_id', {n.community_id for n in needs})}"
+    communities = sql.in_ids("s.area_id", {n.community_id for n in needs})
+    place = f"SELECT s.professional_id FROM professional_service_area s WHERE {communities}"
     located = [n for n in needs if n.latitude is not None and n.longitude is not None]
     if located:
         place += f" UNION {_within_box(sql, located)}"
@@ -115,20 +117,25 @@ def _within_box(sql: Statement, needs: Sequence[Need]) -> str:
     )
 
 
-async def professionals_by_id(ids: Iterable[int]) -> list[dict]:
-    """Active professionals with these ids (e.g. an organization's members), as pre-filter rows."""
+async def professionals_by_id(ids: Iterable[int], active_only: bool = True) -> list[dict]:
+    """Professionals with these ids (e.g. an organization's members), as pre-filter rows."""
     sql = Statement()
     chosen = sql.in_ids("p.id", ids)
-    return await sql.rows(f"SELECT {PRO_COLUMNS} FROM professional p WHERE p.status = '{ACTIVE}' AND {chosen} "
-                          "ORDER BY p.id")
+    active = f" AND p.status = '{ACTIVE}'" if active_only else ""
+    return await sql.rows(f"SELECT {PRO_COLUMNS} FROM professional p WHERE {chosen}{active} ORDER BY p.id")
 
 
-async def organizations_offering(categories: Iterable[str], ids: Iterable[int] | None = None) -> list[dict]:
-    """Active organizations offering any of ``categories`` (only ``ids`` when given)."""
+async def organizations_offering(categories: Iterable[str]) -> list[dict]:
+    """Active organizations offering any of ``categories``."""
     sql = Statement()
     offers = sql.json_has_any("o.categories", categories)
-    chosen = f" AND {sql.in_ids('o.id', ids)}" if ids is not None else ""
     return await sql.rows(
         f"SELECT {ORG_COLUMNS} FROM organization o WHERE o.status = '{OrganizationStatus.ACTIVE.value}' "
-        f"AND {offers}{chosen} ORDER BY o.id"
+        f"AND {offers} ORDER BY o.id"
     )
+
+
+async def organizations_by_id(ids: Iterable[int]) -> list[dict]:
+    """Organizations with these ids, whatever their status, as pre-filter rows."""
+    sql = Statement()
+    return await sql.rows(f"SELECT {ORG_COLUMNS} FROM organization o WHERE {sql.in_ids('o.id', ids)} ORDER BY o.id")

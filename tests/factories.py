@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from models import Area, Organization
 from models.enums import AreaKind, IncubationStage, OrganizationKind
 
@@ -24,3 +26,8 @@ async def make_hub(area: Area, incubatees: int = 0) -> Organization:
             incubation_stage=IncubationStage.INCUBATING, categories=["MEALS"],
         )
     return hub
+
+
+def gid(type_name: str, pk: int) -> str:
+    """The global ID of a row, as the API spells it."""
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from models import Account
 from models.enums import AccountRole
 from resolvers.passwords import hash_password
+from tests.factories import gid  # noqa: F401 (re-exported for the tests)
 
 PASSWORD = "correct horse battery"
 
@@ -22,10 +22,6 @@ mutation($username: String!, $password: String!) {
 
 ME = "{ me { id role roleLabel displayName username phoneMasked needsPhoneBinding organizationId areaIds } }"
 
-
-def gid(type_name: str, pk: int) -> str:
-    """The global ID of a row, as the API spells it."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def bearer(token: str) -> dict[str, str]:

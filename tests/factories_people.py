@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,16 +26,16 @@ from models.enums import (
     SessionKind,
     TargetGroup,
 )
-from tests.factories import make_areas, make_hub
+from tests.factories import (
+    gid,  # noqa: F401 (re-exported for the tests)
+    make_areas,
+    make_hub,
+)
 
 __all__ = ["make_areas", "make_hub"]
 
 HANGZHOU = ZoneInfo("Asia/Shanghai")
 
-
-def gid(type_name: str, pk: int) -> str:
-    """The global ID of a row, as the API spells it."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def in_days(days: int, hour: int = 9) -> datetime:
@@ -51,7 +50,7 @@ async def make_organization(area: Area, name: str = "和睦新联会", **values:
     return await Organization.create(name=name, area=area, **values)
 
 
-async def make_professional(name: str = "吕小惠", profession: str = "幼儿教师", **values: Any) -> Professional:
+async def make_professional(name: str = "林晓雯", profession: str = "幼儿教师", **values: Any) -> Professional:
     """A professional with a phone number and weekday availability."""
     values.setdefault("phone", "13812345678")
     values.setdefault("categories", [CareCategory.FAMILY_READING.value])

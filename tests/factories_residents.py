@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,11 +15,7 @@ from models.enums import (
     ProviderKind,
     Urgency,
 )
-
-
-def gid(type_name: str, pk: int) -> str:
-    """The global ID of a row."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+from tests.factories import gid  # noqa: F401 (re-exported for the tests)
 
 
 def iso(moment: datetime) -> str:

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from tortoise.backends.asyncpg import AsyncpgDBClient
+from tortoise.transactions import in_transaction
 
 import graphql_api.queries.directory as directory
 from tests.conftest import BACKEND, POSTGRES_URL
@@ -149,6 +150,19 @@ async def test_postgres_statement_timeout_cancels_slow_statements():
         assert (await client.execute_query_dict("SELECT 1 AS one")) == [{"one": 1}]
     finally:
         await client.close()
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="statement_timeout is a PostgreSQL setting")
+async def test_a_cancelled_statement_reaches_the_client_as_timeout(monkeypatch):
+    async def slow_statement(*args, **kwargs):
+        async with in_transaction() as connection:
+            await connection.execute_script("SET LOCAL statement_timeout = 100")
+            await connection.execute_query("SELECT pg_sleep(2)")
+
+    monkeypatch.setattr(directory, "paginate", slow_statement)
+    async with endpoint() as edge:
+        response = await edge.post(AREAS)
+    assert codes(response) == ["TIMEOUT"] and "pg_sleep" not in response.text
 
 
 async def test_bad_documents_never_block_the_event_loop():

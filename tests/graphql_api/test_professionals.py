@@ -35,7 +35,7 @@ async def test_create_professional_masks_phone_and_links_areas_and_organizations
     _, community, _ = await make_areas()
     association = await make_organization(community)
     data = await gql.ok(CREATE, {"input": {
-        "name": "吕小惠", "profession": "幼儿教师", "gender": "FEMALE", "phone": "+86 139-0571-1234",
+        "name": "林晓雯", "profession": "幼儿教师", "gender": "FEMALE", "phone": "+86 139-0571-1234",
         "birthDate": "1985-06-01", "location": {"latitude": 30.3, "longitude": 120.14},
         "serviceRadiusKm": 3, "isAssociationMember": True, "associationRole": "SECRETARY_GENERAL",
         "categories": ["FAMILY_READING", "PARENTING_GUIDANCE"], "skills": ["亲子阅读", "家庭教育"],
@@ -52,7 +52,7 @@ async def test_create_professional_masks_phone_and_links_areas_and_organizations
                                     {"weekday": 5, "start": "09:00", "end": "11:30"}]
     assert node["serviceAreas"]["edges"] == [{"node": {"name": "和睦社区"}}]
     assert node["memberships"]["edges"] == [{"node": {"roleLabel": "成员", "organization": {"name": "和睦新联会"}}}]
-    row = await Professional.get(name="吕小惠")
+    row = await Professional.get(name="林晓雯")
     assert (row.phone, row.birth_date, row.travel_km) == ("13905711234", date(1985, 6, 1), 3)
 
 
@@ -130,7 +130,7 @@ async def test_certification_add_verify_and_validation(gql):
     assert added["errors"] == []
     assert added["certification"]["kindLabel"] == "保育师"
     assert added["certification"]["validToday"] is False
-    assert added["certification"]["professional"]["name"] == "吕小惠"
+    assert added["certification"]["professional"]["name"] == "林晓雯"
     verified = (await gql.ok(CERT_VERIFY, {"id": added["certification"]["id"]}))["certificationVerify"]
     assert verified["errors"] == []
     assert verified["certification"]["validToday"] is True
@@ -165,17 +165,17 @@ async def test_directory_filters(gql):
                                     categories=["HEALTH_CHECK"], is_association_member=True)
     await nurse.service_areas.add(one)
     await Membership.create(professional=nurse, organization=association)
-    teacher = await make_professional(name="吕小惠", profession="幼儿教师", skills=["亲子阅读"])
+    teacher = await make_professional(name="林晓雯", profession="幼儿教师", skills=["亲子阅读"])
     await teacher.service_areas.add(two)
     query = """query($filter: ProfessionalFilter) { professionals(filter: $filter) {
         totalCount edges { node { name } } } }"""
     filters = [
         ({"search": "手机"}, ["陈护士"]),
-        ({"search": "教师"}, ["吕小惠"]),
-        ({"category": "FAMILY_READING"}, ["吕小惠"]),
+        ({"search": "教师"}, ["林晓雯"]),
+        ({"category": "FAMILY_READING"}, ["林晓雯"]),
         ({"areaId": gid("Area", one.id)}, ["陈护士"]),
         ({"organizationId": gid("Organization", association.id)}, ["陈护士"]),
-        ({"associationMember": False}, ["吕小惠"]),
+        ({"associationMember": False}, ["林晓雯"]),
         ({"search": "护", "category": "HEALTH_CHECK", "areaId": gid("Area", one.id)}, ["陈护士"]),
     ]
     for criteria, names in filters:

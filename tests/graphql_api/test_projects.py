@@ -40,7 +40,7 @@ async def test_create_project_with_leads_and_area(gql):
     project = payload["project"]
     assert (project["categoryLabel"], project["targetGroupLabel"]) == ("学龄前托育", "婴幼儿家长")
     assert project["organizer"]["name"] == "和睦新联会" and project["area"]["name"] == "和睦社区"
-    assert project["leads"]["edges"] == [{"node": {"name": "吕小惠", "phone": "138****5678"}}]
+    assert project["leads"]["edges"] == [{"node": {"name": "林晓雯", "phone": "138****5678"}}]
 
 
 async def test_invalid_project_changes_return_codes_and_write_nothing(gql):
@@ -84,7 +84,7 @@ async def test_claim_twice_is_duplicate_and_a_withdrawn_claim_is_reactivated(gql
                        "note": "负责读书会"}
     first = (await gql.ok(CLAIM, {"input": by_professional}))["projectClaim"]
     assert first["errors"] == []
-    assert first["claim"]["claimant"] == {"__typename": "Professional", "name": "吕小惠"}
+    assert first["claim"]["claimant"] == {"__typename": "Professional", "name": "林晓雯"}
     again = (await gql.ok(CLAIM, {"input": by_professional}))["projectClaim"]
     assert [(e["field"], e["code"]) for e in again["errors"]] == [("projectId", "DUPLICATE")]
     assert await ProjectClaim.all().count() == 1

@@ -12,7 +12,8 @@ QUERIES = {
             enrollments(first: $n) { totalCount edges { node { status residentDisplayName } } } } } } } } } } } }
     }""",
     "needs>resident,community,matches>provider": """query($n: Int!) {
-      needs(first: $n, filter: {status: [ACCEPTED, COMPLETED, CLOSED]}) { totalCount edges { node { title categoryLabel resident { displayName community { name } }
+      needs(first: $n, filter: {status: [ACCEPTED, COMPLETED, CLOSED]}) { totalCount edges { node {
+        title categoryLabel resident { displayName community { name } }
         community { name } matches(first: $n) { totalCount edges { node { score provider {
           ... on Professional { name } ... on Organization { name } } } } } } } }
     }""",
