@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
 from graphql_api.cache import build_cache
 from graphql_api.http import LinliGraphQL
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
+from resolvers.expiry import expiry_job
 
 log = logging.getLogger("linli")
 
@@ -22,7 +23,8 @@ log = logging.getLogger("linli")
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """Build the app; with ``manage_database`` the lifespan opens and closes the ORM connections.
 
-    Migrations are not run here: ``linli serve`` applies them once before the workers start.
+    Migrations are not run here: ``linli serve`` applies them once before the workers start. With the database,
+    the lifespan also runs the expiry job every ``settings.expiry_interval_seconds`` (:mod:`resolvers.expiry`).
     Unsafe settings (e.g. production with the default secret key) raise ``SettingsError`` here too.
     """
     settings.validate()
@@ -33,7 +35,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     async def lifespan(app: Starlette):
         if manage_database:
             async with RegisterTortoise(app, config=settings.tortoise_config(statement_timeout=True)):
-                yield
+                async with expiry_job(settings.expiry_interval_seconds):
+                    yield
         else:
             yield
         await cache.close()
@@ -44,7 +47,6 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
             Route("/healthz", health),
         ],
         lifespan=lifespan,

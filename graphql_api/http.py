@@ -6,7 +6,8 @@ refused (``BATCHING_NOT_SUPPORTED``: one operation per request); the caller's ra
 point; a persisted query is resolved (:mod:`graphql_api.persisted`); the operation runs under
 ``limits.execution_timeout_seconds`` (``TIMEOUT``), through the schema's extensions that enforce the
 document limits and the cost (:mod:`graphql_api.limits`, :mod:`graphql_api.cost`). GraphiQL is served
-outside production only.
+outside production only. WebSockets are refused: Linli has no subscriptions, and operations sent over a
+WebSocket would escape these rules.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -61,8 +63,8 @@ class LinliGraphQL(GraphQL):
         return Context(settings=self.settings, request=request, response=response, viewer=viewer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+        if scope["type"] != "http":  # no subscriptions: operations over WebSockets would skip the rules above
+            await WebSocket(scope, receive, send).close(code=1008)
             return
         scope[LIMITER_SCOPE_KEY] = self.limiter
         request = Request(scope, self._capped(receive))

@@ -16,26 +16,32 @@ from strawberry.tools import merge_types
 from graphql_api.auth import RefuseBadCredentials
 from graphql_api.cost import CostLimit
 from graphql_api.errors import CodedErrors
-from graphql_api.permissions import require_sign_in
 from graphql_api.limits import DocumentLimits
 from graphql_api.mutations.account import AccountMutation
 from graphql_api.mutations.auth import AuthMutation
 from graphql_api.mutations.certification import CertificationMutation
+from graphql_api.mutations.lifecycle import LifecycleMutation
+from graphql_api.mutations.match import MatchMutation
 from graphql_api.mutations.need import NeedMutation
 from graphql_api.mutations.organization import OrganizationMutation
 from graphql_api.mutations.privacy import PrivacyMutation
 from graphql_api.mutations.professional import ProfessionalMutation
 from graphql_api.mutations.project import ProjectMutation
 from graphql_api.mutations.resident import ResidentMutation
+from graphql_api.mutations.service_record import ServiceRecordMutation
 from graphql_api.mutations.session import SessionMutation
+from graphql_api.permissions import require_sign_in
 from graphql_api.queries.accounts import AccountQuery
 from graphql_api.queries.directory import DirectoryQuery
+from graphql_api.queries.matching import MatchingQuery
 from graphql_api.queries.needs import NeedQuery
 from graphql_api.queries.people import PeopleQuery
 from graphql_api.queries.privacy import PrivacyQuery
-from graphql_api.queries.statistics import StatisticsQuery
 from graphql_api.queries.projects import ProjectQuery
+from graphql_api.queries.queues import QueueQuery
 from graphql_api.queries.residents import ResidentQuery
+from graphql_api.queries.service_records import ServiceRecordQuery
+from graphql_api.queries.statistics import StatisticsQuery
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
@@ -48,11 +54,15 @@ class NodeQuery:
 QUERIES: tuple[type, ...] = (
     PrivacyQuery, StatisticsQuery,
     NodeQuery, DirectoryQuery, ResidentQuery, NeedQuery, PeopleQuery, ProjectQuery, AccountQuery,
+    MatchingQuery,
+    QueueQuery, ServiceRecordQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     PrivacyMutation,
     OrganizationMutation, ResidentMutation, NeedMutation, ProfessionalMutation, CertificationMutation,
     ProjectMutation, SessionMutation, AuthMutation, AccountMutation,
+    MatchMutation,
+    LifecycleMutation, ServiceRecordMutation,
 )
 
 Query = merge_types("Query", QUERIES)

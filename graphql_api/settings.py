@@ -111,6 +111,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     persisted_only: bool = False
     persisted_documents: Path = PERSISTED_DOCUMENTS
+    expiry_interval_seconds: float = 300.0
 
     @property
     def production(self) -> bool:
@@ -146,6 +147,7 @@ class Settings:
             limits=Limits.from_env(),
             persisted_only=_flag("LINLI_PERSISTED_ONLY", default=False),
             persisted_documents=Path(os.environ.get("LINLI_PERSISTED_DOCUMENTS") or PERSISTED_DOCUMENTS),
+            expiry_interval_seconds=_number("LINLI_EXPIRY_INTERVAL_SECONDS", 300.0, float),
         )
         settings.validate()
         return settings

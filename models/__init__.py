@@ -3,6 +3,8 @@
 from models.account import Account, ApiKey, RefreshToken
 from models.area import Area
 from models.audit import AuditRecord, ChildDataApproval
+from models.idempotency import IdempotencyKey
+from models.lifecycle import NeedEvent, RecordCorrection, ServiceRecord
 from models.matching import ProviderBlock
 from models.need import Match, Need
 from models.organization import Organization
@@ -21,15 +23,19 @@ __all__ = [
     "Enrollment",
     "Guardianship",
     "Household",
+    "IdempotencyKey",
     "Match",
     "Membership",
     "Need",
+    "NeedEvent",
     "Organization",
     "Professional",
     "Project",
     "ProjectClaim",
     "ProjectSession",
     "ProviderBlock",
+    "RecordCorrection",
     "RefreshToken",
     "Resident",
+    "ServiceRecord",
 ]

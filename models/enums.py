@@ -215,6 +215,21 @@ class ApiKeyScope(StrEnum):
     STATS_READ = "stats:read"
 
 
+class ServiceRecordStatus(StrEnum):
+    """A service record: a draft while the service runs, confirmed by the resident's feedback or by staff."""
+
+    DRAFT = "DRAFT"
+    CONFIRMED = "CONFIRMED"
+
+
+class CorrectionStatus(StrEnum):
+    """A request to correct a service record (志愿服务记录更正): decided by staff."""
+
+    REQUESTED = "REQUESTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
 _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (AreaKind.SUBDISTRICT, "街道"),
     (AreaKind.COMMUNITY, "社区"),
@@ -321,6 +336,11 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (ApiKeyScope.DIRECTORY_READ, "读取公开目录"),
     (ApiKeyScope.PROJECTS_WRITE, "管理本单位项目"),
     (ApiKeyScope.STATS_READ, "读取汇总统计"),
+    (ServiceRecordStatus.DRAFT, "待确认"),
+    (ServiceRecordStatus.CONFIRMED, "已确认"),
+    (CorrectionStatus.REQUESTED, "待审核"),
+    (CorrectionStatus.APPROVED, "已更正"),
+    (CorrectionStatus.REJECTED, "未通过"),
 ]
 
 

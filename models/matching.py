@@ -29,8 +29,17 @@ SERVICE_AREA_INDEX_SQL = (
     'CREATE INDEX IF NOT EXISTS "idx_professional_service_area_area" '
     'ON "professional_service_area" ("area_id", "professional_id")'
 )
-"""The matching pre-filter finds the professionals serving a community through this index.
+CATEGORIES_GIN_SQL = (
+    'CREATE INDEX IF NOT EXISTS "idx_professional_categories_gin" ON "professional" USING GIN ("categories")'
+)
 
-Tortoise creates the many-to-many table with a unique index led by ``professional_id`` only, so the
-migration adds this one with ``RunSQL`` (the statement works on PostgreSQL and SQLite alike).
-"""
+
+def extra_index_sql(dialect: str) -> list[str]:
+    """Indexes of the matching pre-filter that model ``Meta`` cannot declare, for a database dialect.
+
+    The many-to-many table gets an index led by ``area_id`` (Tortoise's own unique index is led by
+    ``professional_id``), on every database. On PostgreSQL the care categories of professionals get a
+    GIN index, which answers the ``categories @> '["MEALS"]'`` test. A migration applies them with
+    ``RunPython`` (the statements are idempotent).
+    """
+    return [SERVICE_AREA_INDEX_SQL] + ([CATEGORIES_GIN_SQL] if dialect == "postgres" else [])

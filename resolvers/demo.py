@@ -18,6 +18,7 @@ from models import Area, Membership, Organization
 from models.enums import AreaKind, Gender, IncubationStage, MembershipRole, OrganizationKind
 from resolvers.demo_catalog import BASE_ADDRESS, COMMUNITIES, INCUBATED, PARTNERS, SUBDISTRICT, OrgSpec
 from resolvers.demo_context import DemoContext
+from resolvers.demo_events import create_need_histories
 from resolvers.demo_needs import create_needs
 from resolvers.demo_people import create_professionals
 from resolvers.demo_projects import create_projects, member
@@ -39,6 +40,7 @@ async def load_demo_data(*, today: date | None = None, seed: int = DEMO_SEED) ->
         await create_residents(ctx)
         await create_projects(ctx)
         await create_needs(ctx)
+        await create_need_histories(ctx)
     return ctx.counts
 
 

@@ -54,6 +54,8 @@ class ErrorCode(StrEnum):
     PERSISTED_QUERY_INVALID = "PERSISTED_QUERY_INVALID"
     PERSISTED_QUERY_REQUIRED = "PERSISTED_QUERY_REQUIRED"
     TIMEOUT = "TIMEOUT"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
@@ -103,6 +105,10 @@ ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.PERSISTED_QUERY_INVALID: "The persisted query is malformed: version 1, a SHA-256 hash of the query.",
     ErrorCode.PERSISTED_QUERY_REQUIRED: "This caller may only run known (persisted) documents.",
     ErrorCode.TIMEOUT: "The operation ran over 10 seconds and was cancelled; an uncommitted change is rolled back.",
+    ErrorCode.INVALID_TRANSITION: "The need's current status does not lead to the one asked for (see the README's "
+    "need lifecycle); nothing was changed.",
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: "This idempotency key was already used by you for a different request; use a "
+    "new key for a new request.",
 }
 
 

@@ -139,3 +139,16 @@ async def organizations_by_id(ids: Iterable[int]) -> list[dict]:
     """Organizations with these ids, whatever their status, as pre-filter rows."""
     sql = Statement()
     return await sql.rows(f"SELECT {ORG_COLUMNS} FROM organization o WHERE {sql.in_ids('o.id', ids)} ORDER BY o.id")
+
+
+async def categories_offered(categories: Iterable[str]) -> set[str]:
+    """Which of ``categories`` some active professional or organization offers anywhere (one statement)."""
+    sql = Statement()
+    wanted = sorted({str(c) for c in categories})
+    checks = " UNION ".join(
+        f"SELECT {sql.param(c)} AS category WHERE EXISTS (SELECT 1 FROM professional p WHERE p.status = '{ACTIVE}' "
+        f"AND {sql.json_has('p.categories', c)}) OR EXISTS (SELECT 1 FROM organization o WHERE o.status = "
+        f"'{OrganizationStatus.ACTIVE.value}' AND {sql.json_has('o.categories', c)})"
+        for c in wanted
+    )
+    return {str(row["category"]) for row in await sql.rows(checks)} if wanted else set()

@@ -1,18 +1,21 @@
 """Raw SQL the matching service shares between PostgreSQL and SQLite: placeholders, id sets, JSON lists.
 
 Statements are built with :class:`Statement`, which numbers the placeholders for the dialect
-(``$1`` on PostgreSQL, ``?`` on SQLite) and binds whole lists as ONE parameter (``= ANY($1)`` on
-PostgreSQL, ``IN (SELECT value FROM json_each(?))`` on SQLite), so a statement's text does not
-depend on how many ids it covers. Only ints, floats and short enum tokens ever reach a parameter.
-Values read back raw are normalised here: JSON text to lists, ISO text to dates.
+(``$1`` on PostgreSQL, ``?1`` on SQLite, so a placeholder can be used twice) and binds whole lists
+as ONE parameter (``= ANY($1)`` on PostgreSQL, ``IN (SELECT value FROM json_each(?1))`` on SQLite),
+so a statement's text does not depend on how many ids it covers. Only ints, floats and short enum
+tokens ever reach a parameter. Values read back raw are normalised here: JSON text to lists, ISO
+text to dates.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+import orjson
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -39,7 +42,7 @@ class Statement:
     def param(self, value: Any) -> str:
         """Bind one value; return its placeholder."""
         self.params.append(value)
-        return f"${len(self.params)}" if self.postgres else "?"
+        return f"${len(self.params)}" if self.postgres else f"?{len(self.params)}"
 
     def in_ids(self, column: str, ids: Iterable[int]) -> str:
         """``column`` is one of ``ids`` (one parameter whatever the count)."""
@@ -64,6 +67,25 @@ class Statement:
             f"(SELECT value FROM json_each({self.param(json.dumps(values))})))"
         )
 
+    def day(self, value: date) -> str:
+        """A date parameter (a date on PostgreSQL, ISO text on SQLite, as SQLite stores dates)."""
+        return f"{self.param(value)}::date" if self.postgres else self.param(value.isoformat())
+
+    def moment(self, column: str, operator: str, value: datetime) -> str:
+        """Compare a timestamp column with an aware datetime (SQLite compares through ``julianday``)."""
+        if self.postgres:
+            return f"{column} {operator} {self.param(value)}"
+        return f"julianday({column}) {operator} julianday({self.param(value.isoformat())})"
+
+    def slot_holds(self, column: str, weekday: int, hhmm: str) -> str:
+        """A weekly slot of the JSON list ``column`` is on ``weekday`` and contains the minute ``hhmm``."""
+        day, minute = self.param(int(weekday)), self.param(hhmm)
+        if self.postgres:
+            return (f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) a WHERE (a->>'weekday')::int = {day} "
+                    f"AND a->>'start' <= {minute} AND a->>'end' > {minute})")
+        return (f"EXISTS (SELECT 1 FROM json_each({column}) a WHERE json_extract(a.value, '$.weekday') = {day} "
+                f"AND json_extract(a.value, '$.start') <= {minute} AND json_extract(a.value, '$.end') > {minute})")
+
     async def rows(self, text: str) -> list[dict[str, Any]]:
         """Run the statement and return its rows as dicts."""
         return await self.conn.execute_query_dict(text, self.params)
@@ -73,9 +95,14 @@ def as_list(value: Any) -> list:
     """A JSON list column read raw (text on both databases) as a Python list."""
     if value is None:
         return []
-    if isinstance(value, str):
-        return json.loads(value)
+    if isinstance(value, str | bytes):
+        return orjson.loads(value)
     return list(value)
+
+
+def as_moment(value: Any) -> datetime:
+    """A timestamp read raw (an aware datetime on PostgreSQL, ISO text on SQLite)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def as_date(value: Any) -> date | None:

@@ -22,7 +22,9 @@ from models.enums import (
     NeedStatus,
     Urgency,
 )
+from resolvers import lifecycle
 from resolvers.errors import Checker, DomainError, ErrorCode
+from resolvers.lifecycle import Actor
 from resolvers.residents import SHANGHAI, check_community, text_list
 
 EDITABLE_STATUSES = frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED})
@@ -92,8 +94,8 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
 
 
-async def create_need(data: dict[str, Any]) -> Need:
-    """Validate and file a need for a resident; nothing is written on bad input."""
+async def create_need(data: dict[str, Any], actor: Actor = None) -> Need:
+    """Validate and file a need for a resident, with its first event; nothing is written on bad input."""
     resident_id = data.get("resident_id")
     resident = await Resident.get_or_none(id=resident_id) if resident_id is not None else None
     if resident is None:
@@ -105,7 +107,9 @@ async def create_need(data: dict[str, Any]) -> Need:
     await _validated(checker, data, values, current=None)
     checker.check()
     async with in_transaction():
-        return await Need.create(**values)
+        need = await Need.create(**values)
+        await lifecycle.record_filing(need, actor)
+    return need
 
 
 async def update_need(need_id: int, data: dict[str, Any]) -> Need:
@@ -125,20 +129,13 @@ async def update_need(need_id: int, data: dict[str, Any]) -> Need:
     return need
 
 
-async def cancel_need(need_id: int) -> Need:
-    """Cancel a need before a provider accepted it; its pending proposals are withdrawn."""
-    await _need_in(need_id, OPEN_NEED_STATUSES, "A need can be cancelled only before it is accepted.")
-    now = datetime.now(UTC)
+async def cancel_need(need_id: int, actor: Actor, reason: str | None = None) -> Need:
+    """Cancel a need before its service starts; its proposals and acceptance are withdrawn (one transaction)."""
     async with in_transaction():
-        changed = await Need.filter(id=need_id, status__in=list(OPEN_NEED_STATUSES)).update(
-            status=NeedStatus.CANCELLED, updated_at=now
+        await lifecycle.transition(need_id, NeedStatus.CANCELLED, actor, reason)
+        await Match.filter(need_id=need_id, status__in=[MatchStatus.PROPOSED, MatchStatus.ACCEPTED]).update(
+            status=MatchStatus.WITHDRAWN, updated_at=datetime.now(UTC)
         )
-        if changed:
-            await Match.filter(need_id=need_id, status=MatchStatus.PROPOSED).update(
-                status=MatchStatus.WITHDRAWN, updated_at=now
-            )
-    if not changed:
-        raise DomainError(ErrorCode.INVALID_STATE, "The need moved on meanwhile; reload it.", None)
     return await Need.get(id=need_id)
 
 

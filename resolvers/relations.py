@@ -14,6 +14,7 @@ from models import (
     Project,
     ProjectClaim,
     ProjectSession,
+    RecordCorrection,
     Resident,
 )
 from resolvers.pagination import Relation
@@ -49,4 +50,5 @@ RELATIONS: dict[str, Relation] = {
     "resident.wards": Relation(Guardianship, "guardian_id"),
     "resident.consents": Relation(ConsentRecord, "resident_id", order="c.granted_at DESC, c.id DESC"),
     "household.members": Relation(Resident, "household_id"),
+    "service_record.corrections": Relation(RecordCorrection, "record_id"),
 }

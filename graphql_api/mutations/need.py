@@ -1,4 +1,4 @@
-"""Mutations of needs: file, change while untriaged or triaged, cancel before acceptance."""
+"""Mutations of needs: file, change while untriaged or triaged, cancel before the service starts."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from strawberry import relay
 from graphql_api.context import Info
 from graphql_api.types.common import GeoPointInput, UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import CareCategory, CertificationKind, Gender, Urgency
+from graphql_api.types.lifecycle import IdempotencyKey
 from graphql_api.types.need import Need
 from resolvers import authorization as authorize
+from resolvers import idempotency
 from resolvers import needs as service
 from resolvers.errors import DomainError
 
@@ -84,15 +86,17 @@ def _service_data(data: dict) -> dict:
 
 @strawberry.type
 class NeedMutation:
-    @strawberry.mutation(description="File a need for a resident.")
+    @strawberry.mutation(description="File a need for a resident (its history starts with a SUBMITTED event).")
     async def need_create(
-        self, info: Info, input: Annotated[NeedCreateInput, strawberry.argument(description="The need.")]
+        self, info: Info, input: Annotated[NeedCreateInput, strawberry.argument(description="The need.")],
+        idempotency_key: IdempotencyKey = None,
     ) -> NeedPayload:
         try:
-            await authorize.need_change(
-                await info.context.scope(), resident_id=decode_id(input.resident_id, "Resident", "residentId")
-            )
-            row = await service.create_need(_service_data(vars(input).copy()))
+            scope = await info.context.scope()
+            await authorize.need_change(scope, resident_id=decode_id(input.resident_id, "Resident", "residentId"))
+            data = _service_data(vars(input).copy())
+            keyed = idempotency.keyed_request(scope.viewer, "needCreate", idempotency_key, data)
+            row = await idempotency.once(keyed, lambda: service.create_need(data, scope))
         except DomainError as error:
             return NeedPayload(need=None, errors=user_errors(error))
         return NeedPayload(need=Need.from_model(row), errors=[])
@@ -111,13 +115,16 @@ class NeedMutation:
             return NeedPayload(need=None, errors=user_errors(error))
         return NeedPayload(need=Need.from_model(row), errors=[])
 
-    @strawberry.mutation(description="Cancel a need before a provider accepted it.")
+    @strawberry.mutation(description="Cancel a need before its service starts (the resident, their family or staff); "
+                                     "its proposals and any acceptance are withdrawn.")
     async def need_cancel(
-        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The need to cancel.")]
+        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The need to cancel.")],
+        reason: Annotated[str | None, strawberry.argument(description="Why (at most 200 characters).")] = None,
     ) -> NeedPayload:
         try:
-            await authorize.need_change(await info.context.scope(), need_id=decode_id(id, "Need", "id"))
-            row = await service.cancel_need(decode_id(id, "Need", "id"))
+            scope = await info.context.scope()
+            await authorize.need_change(scope, need_id=decode_id(id, "Need", "id"))
+            row = await service.cancel_need(decode_id(id, "Need", "id"), scope, reason)
         except DomainError as error:
             return NeedPayload(need=None, errors=user_errors(error))
         return NeedPayload(need=Need.from_model(row), errors=[])

@@ -11,9 +11,10 @@ from strawberry import relay
 from graphql_api.context import Info
 from graphql_api.types.common import UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import SessionKind, SessionStatus
+from graphql_api.types.lifecycle import IdempotencyKey
 from graphql_api.types.session import Enrollment, ProjectSession
 from resolvers import authorization as authorize
-from resolvers import enrollments
+from resolvers import enrollments, idempotency
 from resolvers import sessions as service
 from resolvers.errors import DomainError
 
@@ -98,14 +99,16 @@ class SessionMutation:
         info: Info,
         session_id: Annotated[relay.GlobalID, strawberry.argument(description="The session.")],
         resident_id: Annotated[relay.GlobalID, strawberry.argument(description="The resident.")],
+        idempotency_key: IdempotencyKey = None,
     ) -> EnrollmentPayload:
         try:
-            await authorize.enrollment_change(
-                await info.context.scope(), resident_id=decode_id(resident_id, "Resident", "residentId")
-            )
-            row = await enrollments.enroll(
-                decode_id(session_id, "ProjectSession", "sessionId"), decode_id(resident_id, "Resident", "residentId")
-            )
+            scope = await info.context.scope()
+            resident = decode_id(resident_id, "Resident", "residentId")
+            await authorize.enrollment_change(scope, resident_id=resident)
+            session = decode_id(session_id, "ProjectSession", "sessionId")
+            keyed = idempotency.keyed_request(scope.viewer, "sessionEnroll", idempotency_key,
+                                              {"session": session, "resident": resident})
+            row = await idempotency.once(keyed, lambda: enrollments.enroll(session, resident))
         except DomainError as error:
             return EnrollmentPayload(enrollment=None, promoted=None, errors=user_errors(error))
         return EnrollmentPayload(enrollment=Enrollment.from_model(row), promoted=None, errors=[])

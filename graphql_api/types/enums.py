@@ -72,6 +72,11 @@ ApiKeyScope = expose(e.ApiKeyScope, "What a partner's API key may do.", {
     e.ApiKeyScope.PROJECTS_WRITE: "Manage the organization's own projects (projects:write)",
     e.ApiKeyScope.STATS_READ: "Read aggregated statistics, never personal data (stats:read)",
 })
+ServiceRecordStatus = expose(e.ServiceRecordStatus, "Whether a service record is still a draft or confirmed.", {
+    e.ServiceRecordStatus.DRAFT: "Draft: written at check-in, completed at check-out",
+    e.ServiceRecordStatus.CONFIRMED: "Confirmed by the resident's feedback or by staff; changed only by a correction",
+})
+CorrectionStatus = expose(e.CorrectionStatus, "Where a request to correct a service record stands.")
 ErrorCode = expose(ErrorCode, "Machine-readable code of an expected error.", ERROR_DESCRIPTIONS)
 
 LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
@@ -79,7 +84,7 @@ LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
     MembershipRole, ProjectStatus, TargetGroup, ClaimStatus, SessionKind, SessionStatus, EnrollmentStatus,
     Gender, AgeBand, Mobility, GuardianRelation, ConsentPurpose, NeedStatus, Urgency, ProviderKind,
     MatchStatus, CareCategory, CertificationKind, AccountRole, AccountStatus, ApiKeyScope, AccessPurpose,
-    AuditAction,
+    AuditAction, ServiceRecordStatus, CorrectionStatus,
 )
 
 

@@ -26,8 +26,10 @@ from graphql_api.types.enums import (
     ProviderKind,
     Urgency,
 )
+from graphql_api.types.lifecycle import NeedEvent, need_history
 from graphql_api.types.organization import Organization
 from graphql_api.types.resident import Resident, load_resident
+from graphql_api.types.score import ScoreComponent
 from models.enums import label
 from resolvers.scope import Scope
 
@@ -111,6 +113,11 @@ class Need(relay.Node):
         page = await info.context.loaders.page("need.matches", page_args(first, after, last, before)).load(self.id)
         return Connection.from_page(page, Match.from_model)
 
+    @strawberry.field(description="Every status change of the need, oldest first: who, from, to, why and when "
+                                  "(the resident, their family and centre staff serving the community).")
+    async def history(self, info: Info) -> list[NeedEvent]:
+        return await need_history(info, self.id, self.resident_id, self.community_id)
+
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Need).load_many(node_keys(node_ids))
@@ -127,9 +134,11 @@ class Match(relay.Node):
     proposed_by: str = strawberry.field(description="Who proposed it: a staff name or `engine`.")
     responded_at: datetime | None = strawberry.field(description="When the provider responded, if they did.")
     created_at: datetime = strawberry.field(description="When the match was proposed.")
+    decline_reason: str | None = strawberry.field(description="Why the provider declined, if they said.")
     need_id: strawberry.Private[int]
     professional_id: strawberry.Private[int | None]
     organization_id: strawberry.Private[int | None]
+    breakdown: strawberry.Private[dict | None]
 
     @classmethod
     def from_model(cls, row: models.Match) -> Match:
@@ -137,8 +146,14 @@ class Match(relay.Node):
         return cls(
             id=row.id, provider_kind=row.provider_kind, score=row.score, status=row.status,
             proposed_by=row.proposed_by, responded_at=row.responded_at, created_at=row.created_at,
-            need_id=row.need_id, professional_id=row.professional_id, organization_id=row.organization_id,
+            decline_reason=row.decline_reason, need_id=row.need_id, professional_id=row.professional_id,
+            organization_id=row.organization_id, breakdown=row.score_breakdown,
         )
+
+    @strawberry.field(description="How the engine scored the provider when proposing it: points per criterion out "
+                                  "of 100 with the reasons (empty for a manual match).")
+    def score_breakdown(self) -> list[ScoreComponent]:
+        return ScoreComponent.from_json(self.breakdown)
 
     @strawberry.field(description="Chinese display label of `providerKind`.")
     def provider_kind_label(self) -> str:

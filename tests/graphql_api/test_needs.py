@@ -104,7 +104,7 @@ async def test_update_only_before_matching(gql):
     assert (row.title, row.status) == ("新标题", NeedStatus.CANCELLED)
 
 
-async def test_cancel_withdraws_proposals_and_refuses_accepted_needs(gql):
+async def test_cancel_withdraws_proposals_and_acceptance_but_not_a_started_service(gql):
     _, community, _ = await make_areas()
     resident = await make_resident(community)
     proposed = await make_need(resident, "待推荐", status=NeedStatus.PROPOSED)
@@ -113,9 +113,14 @@ async def test_cancel_withdraws_proposals_and_refuses_accepted_needs(gql):
     assert data["needCancel"]["errors"] == []
     assert (await Match.get(id=match.id)).status == MatchStatus.WITHDRAWN
     accepted = await make_need(resident, "已接单", status=NeedStatus.ACCEPTED)
+    booked = await make_match(accepted, await make_professional("李护士"), status=MatchStatus.ACCEPTED)
     data = await gql.ok(CANCEL, {"id": gid("Need", accepted.id)})
-    assert data["needCancel"]["errors"] == [{"field": None, "code": "INVALID_STATE"}]
-    assert (await Need.get(id=accepted.id)).status == NeedStatus.ACCEPTED
+    assert data["needCancel"] == {"need": {"status": "CANCELLED"}, "errors": []}
+    assert (await Match.get(id=booked.id)).status == MatchStatus.WITHDRAWN
+    started = await make_need(resident, "服务中", status=NeedStatus.IN_SERVICE)
+    data = await gql.ok(CANCEL, {"id": gid("Need", started.id)})
+    assert data["needCancel"]["errors"] == [{"field": None, "code": "INVALID_TRANSITION"}]
+    assert (await Need.get(id=started.id)).status == NeedStatus.IN_SERVICE
 
 
 async def test_filters_and_orders(gql):

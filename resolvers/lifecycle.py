@@ -1,0 +1,195 @@
+"""The need lifecycle: which status leads to which, who may take each step, and the step itself.
+
+:func:`transition` is the only way a need's status changes after it is filed. In one transaction (nested
+in the caller's when there is one, so the caller's other writes commit or roll back with it) it locks
+the need row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite runs one transaction at a time), checks
+that the actor may ever take a need to the status asked for (else ``FORBIDDEN``), that the step leads
+there from the current status (else ``INVALID_TRANSITION``) and that this actor may take this step,
+then updates the status and writes a :class:`~models.NeedEvent`. A refused step changes nothing.
+
+Who the actor is, relative to the need, is a :class:`Party`: staff serving its community, the resident
+(their household or guardian), the provider proposed for or serving it, or the service itself (the
+expiry job, which passes no actor). The table is drawn in the README ("Need lifecycle").
+
+A proposal may be made while the need is still SUBMITTED or TRIAGED: the steps to MATCHING are then taken
+automatically before MATCHING -> PROPOSED, each with its own event, so every history follows the diagram.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from tortoise.transactions import in_transaction
+
+from models import Match, Need, NeedEvent
+from models.enums import MatchStatus, NeedStatus
+from resolvers.access import Role, Viewer
+from resolvers.authorization import deny
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.scope import Scope, load_scope
+
+S = NeedStatus
+MAX_REASON = 200
+SYSTEM_ROLE = "SYSTEM"
+LIVE_MATCHES = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED)
+
+
+class Party(StrEnum):
+    """Who an actor is to one need."""
+
+    STAFF = "STAFF"
+    RESIDENT = "RESIDENT"
+    PROVIDER = "PROVIDER"
+    SYSTEM = "SYSTEM"
+
+
+STAFF, RESIDENT, PROVIDER, SYSTEM = Party.STAFF, Party.RESIDENT, Party.PROVIDER, Party.SYSTEM
+CANCELLABLE = (S.SUBMITTED, S.TRIAGED, S.MATCHING, S.PROPOSED, S.ACCEPTED)
+EXPIRABLE = (S.SUBMITTED, S.TRIAGED, S.MATCHING, S.PROPOSED)
+
+#: Every step of the lifecycle and the parties who may take it.
+TRANSITIONS: dict[tuple[NeedStatus, NeedStatus], frozenset[Party]] = {
+    (S.SUBMITTED, S.TRIAGED): frozenset({STAFF}),
+    (S.SUBMITTED, S.REJECTED): frozenset({STAFF}),
+    (S.TRIAGED, S.MATCHING): frozenset({STAFF}),
+    (S.MATCHING, S.PROPOSED): frozenset({STAFF}),
+    (S.PROPOSED, S.ACCEPTED): frozenset({PROVIDER}),
+    (S.PROPOSED, S.MATCHING): frozenset({PROVIDER, STAFF}),
+    (S.ACCEPTED, S.IN_SERVICE): frozenset({PROVIDER}),
+    (S.IN_SERVICE, S.COMPLETED): frozenset({PROVIDER}),
+    (S.COMPLETED, S.CLOSED): frozenset({RESIDENT, STAFF}),
+    **{(status, S.CANCELLED): frozenset({RESIDENT, STAFF}) for status in CANCELLABLE},
+    **{(status, S.EXPIRED): frozenset({SYSTEM}) for status in EXPIRABLE},
+}
+#: Steps taken automatically on the way to a status (a proposal made before matching formally started).
+AUTOMATIC_STEPS: dict[tuple[NeedStatus, NeedStatus], tuple[NeedStatus, ...]] = {
+    (S.SUBMITTED, S.PROPOSED): (S.TRIAGED, S.MATCHING),
+    (S.TRIAGED, S.PROPOSED): (S.MATCHING,),
+}
+AUTOMATIC_REASON = "自动：已推荐服务者 (automatic: a provider was proposed)"
+#: Asking for the status a need already has is no step for these (another proposal for a proposed need).
+REENTRANT = frozenset({S.PROPOSED})
+
+Actor = Scope | Viewer | None
+"""Who takes a step: a request's scope (or viewer, whose scope is then loaded), or None for the system."""
+
+
+def reason_text(reason: str | None, required: bool = False) -> str:
+    """A step's reason, stripped: at most 200 characters, and not blank when ``required``."""
+    text = (reason or "").strip()
+    if required and not text:
+        raise DomainError(ErrorCode.REQUIRED, "`reason` must not be blank.", "reason")
+    if len(text) > MAX_REASON:
+        raise DomainError(ErrorCode.TOO_LONG, f"`reason` has at most {MAX_REASON} characters.", "reason")
+    return text
+
+
+async def transition(need_id: int, to: NeedStatus, actor: Actor, reason: str | None = "", *,
+                     field: str = "id") -> Need:
+    """Take the need to ``to`` on behalf of ``actor`` (see the module's rules); returns the updated need."""
+    text = reason_text(reason)
+    scope = await load_scope(actor) if isinstance(actor, Viewer) else actor
+    async with in_transaction():
+        need = await Need.filter(id=need_id).select_for_update().first()
+        if need is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No need with this ID.", field)
+        parties = await parties_of(scope, need)
+        if not any(target == to and parties & allowed for (_, target), allowed in TRANSITIONS.items()):
+            raise _refusal(scope, f"You may not take a need to {to.value}.")
+        if need.status == to and to in REENTRANT:
+            return need
+        for step in (*AUTOMATIC_STEPS.get((need.status, to), ()), to):
+            await _step(need, step, scope, parties, text if step == to else AUTOMATIC_REASON)
+    return need
+
+
+async def _step(need: Need, to: NeedStatus, scope: Scope | None, parties: frozenset[Party], reason: str) -> None:
+    """One edge of the table: checked, then the status and its event (the need is locked)."""
+    allowed = TRANSITIONS.get((need.status, to))
+    if allowed is None:
+        raise DomainError(ErrorCode.INVALID_TRANSITION,
+                          f"A {need.status.value} need cannot become {to.value}.", None)
+    if not parties & allowed:
+        raise _refusal(scope, f"You may not take a {need.status.value} need to {to.value}.")
+    now = datetime.now(UTC)
+    changed = await Need.filter(id=need.id, status=need.status).update(status=to, updated_at=now)
+    if not changed:
+        raise DomainError(ErrorCode.CONFLICT, "The need moved on meanwhile; reload it.", None)
+    await NeedEvent.create(need_id=need.id, from_status=need.status, to_status=to, reason=reason, **actor_fields(scope))
+    need.status, need.updated_at = to, now
+
+
+def _refusal(scope: Scope | None, message: str) -> DomainError:
+    if scope is None:
+        return DomainError(ErrorCode.FORBIDDEN, message)
+    return deny(scope, message)
+
+
+async def parties_of(scope: Scope | None, need: Need) -> frozenset[Party]:
+    """Who the actor is to this need (several at once: a staff member may also be the resident's family)."""
+    if scope is None:
+        return frozenset({SYSTEM})
+    found = set()
+    if scope.staff_covers(need.community_id):
+        found.add(STAFF)
+    if scope.owns(need.resident_id):
+        found.add(RESIDENT)
+    if await is_provider(scope.viewer, need.id):
+        found.add(PROVIDER)
+    return frozenset(found)
+
+
+async def is_provider(viewer: Viewer, need_id: int) -> bool:
+    """The viewer is the provider of a live match of the need (the professional, or the organization's admin)."""
+    if viewer.professional_id is not None:
+        owner = {"professional_id": viewer.professional_id}
+    elif viewer.role == Role.ORG_ADMIN and viewer.organization_id is not None:
+        owner = {"organization_id": viewer.organization_id}
+    else:
+        return False
+    return await Match.filter(need_id=need_id, status__in=LIVE_MATCHES, **owner).exists()
+
+
+def actor_fields(scope: Scope | Viewer | None) -> dict:
+    """The actor columns of an event: the account and role, or SYSTEM."""
+    viewer = scope.viewer if isinstance(scope, Scope) else scope
+    if viewer is None:
+        return {"actor_account_id": None, "actor_role": SYSTEM_ROLE}
+    return {"actor_account_id": viewer.account_id, "actor_role": viewer.role.value}
+
+
+async def record_filing(need: Need, actor: Scope | Viewer | None) -> NeedEvent:
+    """The first event of a need: filed as SUBMITTED (call in the transaction that creates the need)."""
+    return await NeedEvent.create(need_id=need.id, from_status=None, to_status=need.status, **actor_fields(actor))
+
+
+async def histories(need_ids: list[int]) -> list[list[NeedEvent]]:
+    """The events of each need, oldest first, in the order given (one statement: a DataLoader batch)."""
+    found: dict[int, list[NeedEvent]] = {need_id: [] for need_id in need_ids}
+    for event in await NeedEvent.filter(need_id__in=set(need_ids)).order_by("need_id", "id"):
+        found[event.need_id].append(event)
+    return [found[need_id] for need_id in need_ids]
+
+
+async def triage(scope: Scope, need_id: int, reason: str | None = None) -> Need:
+    """Staff accept a submitted need for matching (分拣)."""
+    return await transition(need_id, S.TRIAGED, scope, reason)
+
+
+async def reject(scope: Scope, need_id: int, reason: str | None) -> Need:
+    """Staff turn a submitted need down, saying why."""
+    return await transition(need_id, S.REJECTED, scope, reason_text(reason, required=True))
+
+
+async def start_matching(scope: Scope, need_id: int, reason: str | None = None) -> Need:
+    """Staff start looking for a provider for a triaged need."""
+    return await transition(need_id, S.MATCHING, scope, reason)
+
+
+async def close(scope: Scope, need_id: int, reason: str | None) -> Need:
+    """Staff close a completed need without the resident's feedback, saying why."""
+    text = reason_text(reason, required=True)
+    if not scope.is_staff:
+        raise deny(scope, "Only centre staff close a need without feedback; residents give feedback instead.")
+    return await transition(need_id, S.CLOSED, scope, text)
