@@ -10,7 +10,9 @@ community and up to two neighbours, travels 1.5-5 km (or only within its communi
 holds the qualifications of its categories (about 5% expired, 5% unverified). Residents are 26%
 seniors (5% aged 80+, a quarter of the seniors live alone) and 8% children under 7. Needs: 20% open
 in the next two weeks, 5% accepted and upcoming, 65% served in the last 120 days (75% rated, 2%
-no-shows, 8% declined first by someone else), 10% cancelled.
+no-shows, 8% declined first by someone else), 10% cancelled. About a sixth of the open needs are PROPOSED,
+with 8 to 14 engine proposals each (drawn from a second random stream, so the rest of the city is the same
+with or without them): the load benchmark reads a need's best proposals.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class City:
     def __init__(self, seed: int, professionals: int, residents: int, needs: int, organizations: int,
                  communities: int, today: date | None = None) -> None:
         self.rng = random.Random(seed)
+        self.proposal_rng = random.Random(seed + 1)
         self.sizes = {"professional": professionals, "resident": residents, "need": needs,
                       "organization": organizations, "community": communities}
         self.today = today or datetime.now(SHANGHAI).date()
@@ -253,7 +256,20 @@ class City:
             "FEMALE" if rng.random() < 0.08 else None, json.dumps(rng.sample(SKILLS, rng.randint(0, 2)),
                                                                  ensure_ascii=False),
             stored, self.area_id(community), resident)
+        if stored == "MATCHING" and self.proposal_rng.random() < 0.5:
+            need = (*need[:16], "PROPOSED", *need[17:])
+            return need, self._proposals(ident, community, category, start, matches_so_far)
         return need, self._matches(ident, community, category, status, start, matches_so_far)
+
+    def _proposals(self, need: int, community: int, category: CareCategory, start: datetime,
+                   first_id: int) -> list[tuple]:
+        """8 to 14 PROPOSED matches of providers offering the category in the community (none answered yet)."""
+        rng, pros = self.proposal_rng, self.offering.get((community, category), [])
+        chosen = rng.sample(pros, min(len(pros), rng.randint(8, 14)))
+        proposed = min(self.now, start - timedelta(hours=rng.randint(1, 48)))
+        return [(first_id + i + 1, proposed, proposed, "PROFESSIONAL", round(rng.uniform(0.4, 0.95), 2), None,
+                 "PROPOSED", "engine", None, None, None, False, None, need, None, pro)
+                for i, pro in enumerate(chosen)]
 
     def _matches(self, need: int, community: int, category: CareCategory, status: str, start: datetime,
                  first_id: int) -> list[tuple]:

@@ -1,13 +1,15 @@
 """Load a generated city into PostgreSQL with ``COPY``: the data the matching benchmark runs on.
 
-    .venv/bin/python -m bench.seed_city                      # 20,000 professionals, 100,000 residents, 50,000 needs
-    .venv/bin/python -m bench.seed_city --needs 500000       # the later performance issue's size
+    .venv/bin/python -m bench.seed_city                      # 20,000 professionals, 100,000 residents, 500,000 needs
+    .venv/bin/python -m bench.seed_city --needs 50000        # a smaller city (the matching figures' first size)
     .venv/bin/python -m bench.seed_city --schema generate    # until the migrations of new models exist
 
 The database (``--database-url``, default ``linli_bench`` on the local server) is dropped and created
 again, its schema applied (``--schema migrate``: the checked-in migrations, the default;
 ``generate``: straight from the models), then every table is filled with ``asyncpg``'s
 ``copy_records_to_table`` in chunks, the id sequences are moved past the data and the tables analysed.
+Last, the database's comment records what was seeded (:func:`seeded_as`), so ``bench.run`` seeds only when
+the database does not already hold that city.
 """
 
 from __future__ import annotations
@@ -97,10 +99,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20260118)
     parser.add_argument("--professionals", type=int, default=20_000)
     parser.add_argument("--residents", type=int, default=100_000)
-    parser.add_argument("--needs", type=int, default=50_000)
+    parser.add_argument("--needs", type=int, default=500_000)
     parser.add_argument("--organizations", type=int, default=300)
     parser.add_argument("--communities", type=int, default=30)
     return parser.parse_args(argv)
+
+
+def seeded_as(args: argparse.Namespace) -> str:
+    """The database comment that records a seeded city (its seed and sizes)."""
+    return (f"linli city seed={args.seed} professionals={args.professionals} residents={args.residents} "
+            f"needs={args.needs} organizations={args.organizations} communities={args.communities}")
 
 
 async def seed(args: argparse.Namespace) -> None:
@@ -110,6 +118,12 @@ async def seed(args: argparse.Namespace) -> None:
     await apply_schema(args.database_url, args.schema)
     city = City(args.seed, args.professionals, args.residents, args.needs, args.organizations, args.communities)
     await load(args.database_url, city)
+    conn = await asyncpg.connect(asyncpg_url(args.database_url))
+    try:
+        name = args.database_url.rsplit("/", 1)[1]
+        await conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{seeded_as(args)}'")
+    finally:
+        await conn.close()
     print(f"Seeded {args.database_url.rsplit('@', 1)[-1]} in {time.perf_counter() - started:.0f} s "
           f"({args.professionals:,} professionals, {args.residents:,} residents, {args.needs:,} needs, "
           f"{args.organizations} organizations, {args.communities} communities).", file=sys.stderr)

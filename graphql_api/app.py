@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
+from graphql_api.bench_stats import Counted, Counters, count_statements, stats_route
 from graphql_api.cache import build_cache
 from graphql_api.http import LinliGraphQL
 from graphql_api.schema import schema
@@ -44,12 +45,12 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/healthz", health),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", health)]
+    if settings.bench:  # LINLI_BENCH=1: statement and request counters for bench.run, never in a deployment
+        counters = Counters()
+        count_statements(counters)
+        routes = [Route("/graphql", Counted(graphql, counters), methods=["GET", "POST"]), routes[1],
+                  stats_route(counters)]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.cache = cache
     return app

@@ -112,6 +112,9 @@ class Settings:
     persisted_only: bool = False
     persisted_documents: Path = PERSISTED_DOCUMENTS
     expiry_interval_seconds: float = 300.0
+    database_replica_url: str | None = None
+    public_cache: bool = True
+    bench: bool = False
 
     @property
     def production(self) -> bool:
@@ -148,6 +151,9 @@ class Settings:
             persisted_only=_flag("LINLI_PERSISTED_ONLY", default=False),
             persisted_documents=Path(os.environ.get("LINLI_PERSISTED_DOCUMENTS") or PERSISTED_DOCUMENTS),
             expiry_interval_seconds=_number("LINLI_EXPIRY_INTERVAL_SECONDS", 300.0, float),
+            database_replica_url=_normalise_db_url(os.environ.get("DATABASE_REPLICA_URL") or "") or None,
+            public_cache=_flag("LINLI_PUBLIC_CACHE", default=True),
+            bench=_flag("LINLI_BENCH", default=False),
         )
         settings.validate()
         return settings

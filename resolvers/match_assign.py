@@ -35,7 +35,7 @@ from resolvers.errors import DomainError, ErrorCode
 from resolvers.matching import new_match
 from resolvers.matching_access import require_staff
 from resolvers.matching_candidates import categories_offered, organizations_offering, professionals_for_batch
-from resolvers.matching_facts import provider_profiles
+from resolvers.matching_facts import FactsAsOf
 from resolvers.matching_needs import need_profiles
 from resolvers.matching_profiles import matching_config
 
@@ -79,10 +79,9 @@ async def match_assign(viewer: Viewer, need_ids: Sequence[int], dry_run: bool = 
     needs = await _assignable_needs(viewer, need_ids)
     config = matching_config(now=datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
     profiles = await need_profiles(needs)
-    professionals = await professionals_for_batch(needs)
-    organizations = await organizations_offering({n.category for n in needs})
-    providers = await provider_profiles(professionals, organizations, {n.resident_id for n in needs},
-                                        config.reliability_prior.rating)
+    asof = FactsAsOf.of({n.resident_id for n in needs}, config.reliability_prior.rating)
+    providers = await professionals_for_batch(needs, asof)
+    providers += await organizations_offering({n.category for n in needs}, asof)
     result = await _out_of_place(assign(profiles, providers, config), needs)
     if not dry_run and result.assignments:
         await _write(result, profiles, providers, config)

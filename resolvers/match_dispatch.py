@@ -18,7 +18,7 @@ from resolvers.match_responses import load_match
 from resolvers.matching import LIVE_MATCH_STATUSES, new_match, not_eligible, proposer
 from resolvers.matching_access import denied, require_staff
 from resolvers.matching_candidates import professionals_by_id
-from resolvers.matching_facts import provider_profiles
+from resolvers.matching_facts import FactsAsOf
 from resolvers.matching_needs import load_need, need_profiles
 from resolvers.matching_profiles import matching_config
 
@@ -51,10 +51,10 @@ async def match_dispatch(viewer: Viewer, match_id: int, professional_id: int | N
         raise DomainError(ErrorCode.NOT_FOUND, "This professional is not a member of the organization.",
                           "professionalId")
     chosen = [professional_id] if professional_id is not None else member_ids
-    rows = await professionals_by_id(chosen) if chosen else []
     config = matching_config()
     profile = (await need_profiles([need]))[0]
-    members = await provider_profiles(rows, [], [need.resident_id], config.reliability_prior.rating)
+    asof = FactsAsOf.of([need.resident_id], config.reliability_prior.rating)
+    members = await professionals_by_id(chosen, asof) if chosen else []
     if professional_id is not None:
         if not members:
             raise DomainError(ErrorCode.NOT_ELIGIBLE, "This member is not active.", "professionalId")

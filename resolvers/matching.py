@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from tortoise.transactions import in_transaction
 
 from matching import Exclusion, ProviderProfile, RankingResult, ScoreBreakdown, check, rank, score
-from models import Match, Need
+from matching.context import prepare
+from models import Match, Need, Organization, Professional
 from models.enums import OPEN_NEED_STATUSES, MatchStatus, NeedStatus, ProviderKind
 from resolvers.access import Viewer
 from resolvers.errors import DomainError, ErrorCode
@@ -27,7 +28,7 @@ from resolvers.matching_candidates import (
     professionals_for_need,
     professionals_out_of_place,
 )
-from resolvers.matching_facts import provider_profiles
+from resolvers.matching_facts import FactsAsOf
 from resolvers.matching_needs import load_need, need_profiles
 from resolvers.matching_profiles import matching_config
 
@@ -45,29 +46,29 @@ async def match_candidates(viewer: Viewer, need_id: int, first: int = 10, includ
     await require_staff(viewer, [need.community_id])
     config = matching_config()
     profile = (await need_profiles([need]))[0]
-    professionals = await professionals_for_need(need)
+    asof = FactsAsOf.of([need.resident_id], config.reliability_prior.rating)
     if include_excluded:
-        professionals += await professionals_out_of_place(need)
-    organizations = await organizations_offering([need.category])
-    providers = await provider_profiles(professionals, organizations, [need.resident_id],
-                                        config.reliability_prior.rating)
+        providers = await professionals_for_need(need, asof) + await professionals_out_of_place(need, asof)
+        providers += await organizations_offering([need.category], asof)
+    else:
+        providers = await professionals_for_need(need, asof, prepare(profile, config))
+        providers += await organizations_offering([need.category], asof, need.community_id)
     return rank(profile, providers, config, first, include_excluded)
 
 
 async def provider_profile(kind: ProviderKind, provider_id: int, resident_id: int, field: str = "providerId"
                            ) -> ProviderProfile:
     """The engine profile of one provider (NOT_FOUND when missing, NOT_ELIGIBLE when inactive)."""
-    if kind is ProviderKind.PROFESSIONAL:
-        pros, orgs = await professionals_by_id([provider_id], active_only=False), []
-        rows = pros
-    else:
-        pros, orgs = [], await organizations_by_id([provider_id])
-        rows = orgs
-    if not rows:
+    model = Professional if kind is ProviderKind.PROFESSIONAL else Organization
+    statuses = await model.filter(id=provider_id).values_list("status", flat=True)
+    if not statuses:
         raise DomainError(ErrorCode.NOT_FOUND, f"No {kind.value.lower()} with this ID.", field)
-    if rows[0]["status"] != "ACTIVE":
+    if statuses[0] != "ACTIVE":
         raise DomainError(ErrorCode.NOT_ELIGIBLE, f"This {kind.value.lower()} is not active.", field)
-    return (await provider_profiles(pros, orgs, [resident_id], matching_config().reliability_prior.rating))[0]
+    asof = FactsAsOf.of([resident_id], matching_config().reliability_prior.rating)
+    if kind is ProviderKind.PROFESSIONAL:
+        return (await professionals_by_id([provider_id], asof))[0]
+    return (await organizations_by_id([provider_id], asof))[0]
 
 
 def not_eligible(exclusions: list[Exclusion], field: str = "providerId") -> DomainError:

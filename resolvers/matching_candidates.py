@@ -1,12 +1,16 @@
 """The candidate pre-filter in SQL: which providers are worth loading for a need (or a batch of needs).
 
-A professional is loaded when ACTIVE, offering the category, and either serving the need's
-community (``professional_service_area``, indexed by area) or, when the need has coordinates, lying
-within their own travel distance of it. The distance test uses a bounding box as wide as the
-largest travel distance on file (the index ``professional(status, latitude, longitude)``), then an
-equirectangular distance with slack, so it never drops a provider the engine's exact (haversine)
-rule would keep. Organizations are few: every ACTIVE one offering the category is loaded and the
-engine applies the place rule. Rows come back with the columns the profiles need, nothing else.
+A professional is loaded when ACTIVE, offering the category (a GIN index on PostgreSQL, see
+``models.matching.extra_index_sql``), and either serving the need's community (an index probe of
+``professional_service_area``) or, when the need has coordinates, within their own travel distance
+of it (an equirectangular distance with slack, so no one the engine's exact haversine rule would
+keep is dropped). For ranking, the rules a professional's own rows decide (gender, language, age,
+weekly hours, certificates) are checked in SQL as well, as necessary conditions: the engine still
+decides. Organizations are few: the active ones offering the category and serving the community.
+For "why not this person?" the same queries run without the extra rules, plus up to 200 providers
+of the category failing the place rule. A batch loads, once, everyone offering one of its
+categories and serving one of its communities or inside the box around its needs widened by the
+largest travel distance on file (index ``professional(status, latitude, longitude)``).
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from matching import ProviderProfile
+from matching.context import NeedContext
 from models import Need
 from models.enums import OrganizationStatus, ProfessionalStatus
+from resolvers.matching_facts import FactsAsOf, organizations, professionals
 from resolvers.matching_sql import Statement
 
 KM_PER_DEGREE = 111.2
@@ -24,12 +31,9 @@ DISTANCE_SLACK_KM = 0.1
 EXCLUDED_LIMIT = 200
 """At most this many providers failing the place rule are shown when asked "why not this person?"."""
 
-PRO_COLUMNS = (
-    "p.id, p.name, p.gender, p.birth_date, p.categories, p.skills, p.languages, p.years_experience, "
-    "p.availability, p.max_concurrent, p.latitude, p.longitude, p.travel_km, p.status"
-)
-ORG_COLUMNS = "o.id, o.name, o.categories, o.area_id, o.latitude, o.longitude, o.status"
 ACTIVE = ProfessionalStatus.ACTIVE.value
+ORG_ACTIVE = OrganizationStatus.ACTIVE.value
+STORED_GENDERS = {"F": "FEMALE", "M": "MALE"}
 MAX_TRAVEL = f"(SELECT MAX(t.travel_km) FROM professional t WHERE t.status = '{ACTIVE}')"
 
 
@@ -39,67 +43,135 @@ def _real(sql: Statement, value: float) -> str:
     return f"CAST({mark} AS DOUBLE PRECISION)" if sql.postgres else mark
 
 
-def _within_travel(sql: Statement, latitude: float, longitude: float) -> str:
-    """Ids of active professionals within their travel distance of a point (with slack)."""
+def _within_reach(sql: Statement, latitude: float, longitude: float) -> str:
+    """The professional ``p`` has a travel distance that reaches the point (with slack)."""
     lat, lng = _real(sql, latitude), _real(sql, longitude)
     km_lat = _real(sql, KM_PER_DEGREE)
     km_lng = _real(sql, KM_PER_DEGREE * math.cos(math.radians(latitude)))
-    reach = f"(q.travel_km * {DISTANCE_SLACK} + {DISTANCE_SLACK_KM})"
+    reach = f"(p.travel_km * {DISTANCE_SLACK} + {DISTANCE_SLACK_KM})"
     return (
-        f"SELECT q.id FROM professional q WHERE q.status = '{ACTIVE}' "
-        f"AND q.latitude BETWEEN {lat} - {MAX_TRAVEL} / {km_lat} AND {lat} + {MAX_TRAVEL} / {km_lat} "
-        f"AND q.longitude BETWEEN {lng} - {MAX_TRAVEL} / {km_lng} AND {lng} + {MAX_TRAVEL} / {km_lng} "
-        f"AND q.travel_km IS NOT NULL "
-        f"AND ((q.latitude - {lat}) * {km_lat}) * ((q.latitude - {lat}) * {km_lat}) "
-        f"+ ((q.longitude - {lng}) * {km_lng}) * ((q.longitude - {lng}) * {km_lng}) <= {reach} * {reach}"
+        f"(p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
+        f"AND ((p.latitude - {lat}) * {km_lat}) * ((p.latitude - {lat}) * {km_lat}) "
+        f"+ ((p.longitude - {lng}) * {km_lng}) * ((p.longitude - {lng}) * {km_lng}) <= {reach} * {reach})"
     )
 
 
-def _place_ids(sql: Statement, need: Need) -> str:
-    """Ids of the professionals serving the need's community or within reach of its location."""
-    community = sql.param(need.community_id)
-    served = f"SELECT s.professional_id FROM professional_service_area s WHERE s.area_id = {community}"
+def _place(sql: Statement, need: Need) -> str:
+    """The professional ``p`` serves the need's community or, when it has a location, reaches it."""
+    served = (f"EXISTS (SELECT 1 FROM professional_service_area s WHERE s.professional_id = p.id "
+              f"AND s.area_id = {sql.param(need.community_id)})")
     if need.latitude is None or need.longitude is None:
         return served
-    return f"{served} UNION {_within_travel(sql, need.latitude, need.longitude)}"
+    return f"({served} OR {_within_reach(sql, need.latitude, need.longitude)})"
 
 
-async def professionals_for_need(need: Need) -> list[dict]:
-    """Active professionals offering the need's category who pass the place pre-filter."""
-    sql = Statement()
-    offers = sql.json_has("p.categories", need.category)
-    place = _place_ids(sql, need)
-    return await sql.rows(
-        f"SELECT {PRO_COLUMNS} FROM professional p WHERE p.status = '{ACTIVE}' AND {offers} "
-        f"AND p.id IN ({place}) ORDER BY p.id"
-    )
+async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext | None = None
+                                 ) -> list[ProviderProfile]:
+    """Active professionals offering the need's category who pass the place pre-filter.
+
+    With the engine's prepared need ``ctx``, the rules a row alone decides are checked in SQL too
+    (see :func:`_row_rules`), so only providers that may be eligible are loaded; the ``CASE`` makes
+    the database test them only on the rows that pass the place test (it would otherwise order the
+    conditions by its own cost estimates).
+    """
+    def where(sql: Statement) -> str:
+        offers, place = sql.json_has("p.categories", need.category), _place(sql, need)
+        if ctx is None:
+            return f"p.status = '{ACTIVE}' AND {offers} AND {place}"
+        rules = " AND ".join(_row_rules(sql, ctx))
+        return f"p.status = '{ACTIVE}' AND {offers} AND CASE WHEN {place} THEN {rules} ELSE FALSE END"
+
+    return await professionals(where, asof)
 
 
-async def professionals_out_of_place(need: Need, limit: int = EXCLUDED_LIMIT) -> list[dict]:
+async def professionals_out_of_place(need: Need, asof: FactsAsOf, limit: int = EXCLUDED_LIMIT
+                                     ) -> list[ProviderProfile]:
     """Active professionals offering the category who fail the place pre-filter (at most ``limit``)."""
-    sql = Statement()
-    offers = sql.json_has("p.categories", need.category)
-    place = _place_ids(sql, need)
-    return await sql.rows(
-        f"SELECT {PRO_COLUMNS} FROM professional p WHERE p.status = '{ACTIVE}' AND {offers} "
-        f"AND p.id NOT IN ({place}) ORDER BY p.id LIMIT {int(limit)}"
-    )
+    def where(sql: Statement) -> str:
+        return f"p.status = '{ACTIVE}' AND {sql.json_has('p.categories', need.category)} AND NOT {_place(sql, need)}"
+
+    return await professionals(where, asof, suffix=f"ORDER BY p.id LIMIT {int(limit)}")
 
 
-async def professionals_for_batch(needs: Sequence[Need]) -> list[dict]:
+async def professionals_for_batch(needs: Sequence[Need], asof: FactsAsOf) -> list[ProviderProfile]:
     """Active professionals offering any of the needs' categories and serving one of their communities,
     or within reach of the box around the needs' locations (the engine then checks every pair)."""
-    sql = Statement()
-    offers = sql.json_has_any("p.categories", {n.category for n in needs})
-    communities = sql.in_ids("s.area_id", {n.community_id for n in needs})
-    place = f"SELECT s.professional_id FROM professional_service_area s WHERE {communities}"
-    located = [n for n in needs if n.latitude is not None and n.longitude is not None]
-    if located:
-        place += f" UNION {_within_box(sql, located)}"
-    return await sql.rows(
-        f"SELECT {PRO_COLUMNS} FROM professional p WHERE p.status = '{ACTIVE}' AND {offers} "
-        f"AND p.id IN ({place}) ORDER BY p.id"
-    )
+    def where(sql: Statement) -> str:
+        communities = sql.in_ids("s.area_id", {n.community_id for n in needs})
+        place = f"SELECT s.professional_id FROM professional_service_area s WHERE {communities}"
+        located = [n for n in needs if n.latitude is not None and n.longitude is not None]
+        if located:
+            place += f" UNION {_within_box(sql, located)}"
+        offers = sql.json_has_any("p.categories", {n.category for n in needs})
+        return f"p.status = '{ACTIVE}' AND {offers} AND p.id IN ({place})"
+
+    return await professionals(where, asof)
+
+
+async def professionals_by_id(ids: Iterable[int], asof: FactsAsOf, active_only: bool = True
+                              ) -> list[ProviderProfile]:
+    """Professionals with these ids (e.g. an organization's members)."""
+    def where(sql: Statement) -> str:
+        return sql.in_ids("p.id", ids) + (f" AND p.status = '{ACTIVE}'" if active_only else "")
+
+    return await professionals(where, asof)
+
+
+async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, community_id: int | None = None
+                                 ) -> list[ProviderProfile]:
+    """Active organizations offering any of ``categories`` (serving ``community_id``, when given).
+
+    An organization serves its area (a subdistrict: each of its communities) and every community
+    an active member serves, exactly as its profile says, so the place test here drops no one.
+    """
+    def where(sql: Statement) -> str:
+        condition = f"o.status = '{ORG_ACTIVE}' AND {sql.json_has_any('o.categories', categories)}"
+        if community_id is None:
+            return condition
+        here = sql.param(community_id)
+        return (
+            f"{condition} AND (o.area_id = {here} OR o.area_id IN (SELECT a.parent_id FROM area a WHERE a.id = {here}) "
+            f"OR EXISTS (SELECT 1 FROM membership ms JOIN professional m ON m.id = ms.professional_id "
+            f"JOIN professional_service_area s ON s.professional_id = ms.professional_id "
+            f"WHERE ms.organization_id = o.id AND m.status = '{ACTIVE}' AND s.area_id = {here}))"
+        )
+
+    return await organizations(where, asof)
+
+
+async def organizations_by_id(ids: Iterable[int], asof: FactsAsOf) -> list[ProviderProfile]:
+    """Organizations with these ids, whatever their status."""
+    return await organizations(lambda sql: sql.in_ids("o.id", ids), asof)
+
+
+def _row_rules(sql: Statement, ctx: NeedContext) -> list[str]:
+    """Necessary conditions of eligibility a professional's own rows decide, as SQL.
+
+    Gender, language and age exactly; availability as "a weekly slot holds the window's first
+    minute" (the merged hours covering the window must); qualifications and child-safety checks as
+    "holds a verified certificate of the kind, issued by the first day and valid on the last". The
+    engine still checks every rule exactly: these only keep hopeless rows out.
+    """
+    need = ctx.need
+    rules = [f"(p.birth_date IS NULL OR p.birth_date <= {sql.day(ctx.adult_cutoff)})"]
+    if need.preferred_gender:
+        rules.append(f"p.gender = {sql.param(STORED_GENDERS[need.preferred_gender])}")
+    if need.languages:
+        rules.append(sql.json_has_any("p.languages", need.languages))
+    weekday, start_s, _ = ctx.segments[0]
+    minute = int(start_s) // 60
+    rules.append(sql.slot_holds("p.availability", weekday, f"{minute // 60:02d}:{minute % 60:02d}"))
+    groups = [ctx.qualification_any] if ctx.qualification_any else []
+    groups += [frozenset({kind}) for kind in sorted(ctx.required_all | ctx.child_safety_all)]
+    if not groups:
+        return rules
+    valid = (f"c.verified_at IS NOT NULL AND (c.issued_on IS NULL OR c.issued_on <= {sql.day(ctx.first_day)}) "
+             f"AND (c.expires_on IS NULL OR c.expires_on >= {sql.day(ctx.last_day)})")
+    for kinds in groups:
+        listed = ", ".join(sql.param(str(kind)) for kind in sorted(kinds))
+        rules.append(f"EXISTS (SELECT 1 FROM certification c WHERE c.professional_id = p.id AND c.kind IN ({listed}) "
+                     f"AND {valid})")
+    return rules
 
 
 def _within_box(sql: Statement, needs: Sequence[Need]) -> str:
@@ -117,30 +189,6 @@ def _within_box(sql: Statement, needs: Sequence[Need]) -> str:
     )
 
 
-async def professionals_by_id(ids: Iterable[int], active_only: bool = True) -> list[dict]:
-    """Professionals with these ids (e.g. an organization's members), as pre-filter rows."""
-    sql = Statement()
-    chosen = sql.in_ids("p.id", ids)
-    active = f" AND p.status = '{ACTIVE}'" if active_only else ""
-    return await sql.rows(f"SELECT {PRO_COLUMNS} FROM professional p WHERE {chosen}{active} ORDER BY p.id")
-
-
-async def organizations_offering(categories: Iterable[str]) -> list[dict]:
-    """Active organizations offering any of ``categories``."""
-    sql = Statement()
-    offers = sql.json_has_any("o.categories", categories)
-    return await sql.rows(
-        f"SELECT {ORG_COLUMNS} FROM organization o WHERE o.status = '{OrganizationStatus.ACTIVE.value}' "
-        f"AND {offers} ORDER BY o.id"
-    )
-
-
-async def organizations_by_id(ids: Iterable[int]) -> list[dict]:
-    """Organizations with these ids, whatever their status, as pre-filter rows."""
-    sql = Statement()
-    return await sql.rows(f"SELECT {ORG_COLUMNS} FROM organization o WHERE {sql.in_ids('o.id', ids)} ORDER BY o.id")
-
-
 async def categories_offered(categories: Iterable[str]) -> set[str]:
     """Which of ``categories`` some active professional or organization offers anywhere (one statement)."""
     sql = Statement()
@@ -148,7 +196,7 @@ async def categories_offered(categories: Iterable[str]) -> set[str]:
     checks = " UNION ".join(
         f"SELECT {sql.param(c)} AS category WHERE EXISTS (SELECT 1 FROM professional p WHERE p.status = '{ACTIVE}' "
         f"AND {sql.json_has('p.categories', c)}) OR EXISTS (SELECT 1 FROM organization o WHERE o.status = "
-        f"'{OrganizationStatus.ACTIVE.value}' AND {sql.json_has('o.categories', c)})"
+        f"'{ORG_ACTIVE}' AND {sql.json_has('o.categories', c)})"
         for c in wanted
     )
     return {str(row["category"]) for row in await sql.rows(checks)} if wanted else set()

@@ -1,194 +1,175 @@
-"""Load everything the engine needs about a set of candidate providers, in a fixed number of statements.
+"""Providers with everything the engine needs about them, in two statements per provider kind.
 
-Whatever the number of candidates, :func:`provider_profiles` issues at most seven statements:
-organization members, child areas of the organizations' areas, certificates, service areas,
-engagements (accepted and recent assignments with their windows), the track record aggregated per
-provider (``GROUP BY``), and the ratings the given residents left per provider (continuity).
+The pre-filter's ``WHERE`` picks the ids (a narrow statement); a second statement reads those rows
+with each row's facts as correlated subqueries returning JSON, which the database runs through the
+per-provider indexes (``certification(professional_id, kind)``, ``match(professional_id, status)``,
+...). So loading 10 or 1,000 candidates is the same four statements, and none scans a whole table.
+(Reading the rows from the list of ids also keeps PostgreSQL's estimate low: in one statement the
+subqueries' estimated cost passed ``jit_above_cost``, and JIT compilation cost more than the query.)
 
-Track record: ``completed`` counts COMPLETED matches, ``no_shows`` the matches marked as such,
-``cancelled`` the DECLINED ones and the WITHDRAWN ones the provider had responded to (a proposal
-withdrawn because someone else accepted first is nobody's fault). Engagements: an ACCEPTED match
-whose window has not ended books that window and takes one unit of capacity; ACCEPTED or COMPLETED
-matches whose window started in the last 30 days count as recent assignments (fairness).
+Facts per provider: certificates; communities served; the track record (``completed``: COMPLETED
+matches; ``no_shows``: matches marked so; ``cancelled``: DECLINED ones and WITHDRAWN ones the
+provider had responded to, as a proposal withdrawn because someone else accepted first is nobody's
+fault; the sum and count of ratings); engagements (an ACCEPTED match whose window has not ended
+books that window and takes one unit of capacity; ACCEPTED or COMPLETED matches whose window started
+in the last 30 days are recent assignments, for fairness); and the ratings the given residents left
+after completed services (continuity; read in the same subquery as the engagements). An
+organization's member-derived facts (languages, skills, capacity, experience, certificates,
+communities) come from its active members.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.expressions import Q
-
 from matching import ProviderProfile, TimeWindow
-from models import Match
-from models.enums import MatchStatus
+from models.enums import MatchStatus, ProfessionalStatus
 from resolvers.matching_profiles import (
     ProviderFacts,
     certification,
     organization_profile,
     professional_profile,
 )
-from resolvers.matching_sql import Statement, as_bool, as_list
+from resolvers.matching_sql import Statement, as_list, as_moment
 
 RECENT_DAYS = 30
 ACCEPTED, COMPLETED = MatchStatus.ACCEPTED.value, MatchStatus.COMPLETED.value
 DECLINED, WITHDRAWN = MatchStatus.DECLINED.value, MatchStatus.WITHDRAWN.value
+ACTIVE = ProfessionalStatus.ACTIVE.value
+PRO_COLUMNS = (
+    "p.id, p.name, p.gender, p.birth_date, p.categories, p.skills, p.languages, p.years_experience, "
+    "p.availability, p.max_concurrent, p.latitude, p.longitude, p.travel_km"
+)
+ORG_COLUMNS = "o.id, o.name, o.categories, o.area_id, o.latitude, o.longitude"
+Where = Callable[[Statement], str]
+"""Writes the ``WHERE`` condition of a provider query (binding its parameters on the statement)."""
 
 
-async def provider_profiles(
-    professionals: Sequence[dict], organizations: Sequence[dict], resident_ids: Iterable[int] = (),
-    prior_rating: float = 4.0, now: datetime | None = None,
-) -> list[ProviderProfile]:
-    """Profiles of the given pre-filter rows (professionals first, then organizations, each by id)."""
-    now = now or datetime.now(UTC)
-    pro_ids = [row["id"] for row in professionals]
-    org_ids = [row["id"] for row in organizations]
-    pros: dict[int, ProviderFacts] = defaultdict(ProviderFacts)
-    orgs: dict[int, ProviderFacts] = defaultdict(ProviderFacts)
-    members = await _members(org_ids, orgs) if org_ids else {}
-    member_ids = {pid for ids in members.values() for pid in ids}
-    people = set(pro_ids) | member_ids
-    if org_ids:
-        await _organization_areas(organizations, orgs)
-    if people:
-        await _certifications(people, pros)
-        await _service_areas(people, pros)
-    for org_id, ids in members.items():
-        for pid in ids:
-            orgs[org_id].community_ids |= pros[pid].community_ids
-            orgs[org_id].certifications += pros[pid].certifications
-    if pro_ids or org_ids:
-        await _engagements(pro_ids, org_ids, pros, orgs, now)
-        await _track_record(pro_ids, org_ids, pros, orgs)
-        await _continuity(pro_ids, org_ids, set(resident_ids), pros, orgs, prior_rating)
-    return [professional_profile(row, pros[row["id"]]) for row in professionals] + [
-        organization_profile(row, orgs[row["id"]]) for row in organizations
-    ]
+@dataclass(frozen=True, slots=True)
+class FactsAsOf:
+    """What the facts are relative to: the current time, the residents asking, the rating prior."""
+
+    now: datetime
+    resident_ids: frozenset[int] = frozenset()
+    prior_rating: float = 4.0
+
+    @classmethod
+    def of(cls, resident_ids: Iterable[int], prior_rating: float, now: datetime | None = None) -> FactsAsOf:
+        return cls(now or datetime.now(UTC), frozenset(resident_ids), prior_rating)
 
 
-def _provider_filter(sql: Statement, pro_ids: Sequence[int], org_ids: Sequence[int], alias: str = "m") -> str:
-    """Matches of the given professionals or organizations."""
-    parts = []
-    if pro_ids:
-        parts.append(sql.in_ids(f"{alias}.professional_id", pro_ids))
-    if org_ids:
-        parts.append(sql.in_ids(f"{alias}.organization_id", org_ids))
-    return "(" + " OR ".join(parts) + ")"
+def _certificates(sql: Statement, owner: str) -> str:
+    item = sql.json_array("c.kind", "c.verified_at IS NOT NULL", "c.issued_on", "c.expires_on")
+    return f"(SELECT {sql.json_agg(item)} FROM certification c WHERE c.professional_id = {owner})"
 
 
-def _facts_of(row: dict, pros: dict, orgs: dict) -> ProviderFacts:
-    """The facts record a match row belongs to (its professional, else its organization)."""
-    if row["professional_id"] is not None:
-        return pros[row["professional_id"]]
-    return orgs[row["organization_id"]]
-
-
-async def _members(org_ids: Sequence[int], orgs: dict[int, ProviderFacts]) -> dict[int, list[int]]:
-    """Active members per organization; their languages, skills, capacity and experience go to the org."""
-    sql = Statement()
-    chosen = sql.in_ids("ms.organization_id", org_ids)
-    rows = await sql.rows(
-        "SELECT ms.organization_id, p.id, p.languages, p.skills, p.max_concurrent, p.years_experience "
-        f"FROM membership ms JOIN professional p ON p.id = ms.professional_id "
-        f"WHERE {chosen} AND p.status = 'ACTIVE' ORDER BY ms.organization_id, p.id"
-    )
-    members: dict[int, list[int]] = defaultdict(list)
-    for row in rows:
-        facts = orgs[row["organization_id"]]
-        members[row["organization_id"]].append(row["id"])
-        facts.languages |= set(as_list(row["languages"]))
-        facts.skills |= set(as_list(row["skills"]))
-        facts.capacity += int(row["max_concurrent"] or 0)
-        facts.years_experience = max(facts.years_experience, float(row["years_experience"] or 0))
-    return members
-
-
-async def _organization_areas(organizations: Sequence[dict], orgs: dict[int, ProviderFacts]) -> None:
-    """An organization serves its area and, for a subdistrict, every community in it."""
-    sql = Statement()
-    chosen = sql.in_ids("a.parent_id", {row["area_id"] for row in organizations})
-    children: dict[int, set[int]] = defaultdict(set)
-    for row in await sql.rows(f"SELECT a.id, a.parent_id FROM area a WHERE {chosen}"):
-        children[row["parent_id"]].add(row["id"])
-    for row in organizations:
-        orgs[row["id"]].community_ids |= {row["area_id"], *children[row["area_id"]]}
-
-
-async def _certifications(people: Iterable[int], pros: dict[int, ProviderFacts]) -> None:
-    """Every certificate of the people (the engine checks verification and dates)."""
-    sql = Statement()
-    chosen = sql.in_ids("c.professional_id", people)
-    rows = await sql.rows(
-        "SELECT c.professional_id, c.kind, c.verified_at IS NOT NULL AS verified, c.issued_on, c.expires_on "
-        f"FROM certification c WHERE {chosen} ORDER BY c.professional_id, c.id"
-    )
-    for row in rows:
-        pros[row["professional_id"]].certifications.append(
-            certification(row["kind"], as_bool(row["verified"]), row["issued_on"], row["expires_on"])
-        )
-
-
-async def _service_areas(people: Iterable[int], pros: dict[int, ProviderFacts]) -> None:
-    """The communities each person serves."""
-    sql = Statement()
-    chosen = sql.in_ids("s.professional_id", people)
-    for row in await sql.rows(f"SELECT s.professional_id, s.area_id FROM professional_service_area s WHERE {chosen}"):
-        pros[row["professional_id"]].community_ids.add(row["area_id"])
-
-
-async def _engagements(pro_ids, org_ids, pros, orgs, now: datetime) -> None:
-    """Booked windows and active load (accepted, not yet over) and recent assignments (30 days)."""
-    since = now - timedelta(days=RECENT_DAYS)
-    parts = [Q(professional_id__in=list(pro_ids))] if pro_ids else []
-    parts += [Q(organization_id__in=list(org_ids))] if org_ids else []
-    who = Q(*parts, join_type=Q.OR)
-    rows = await Match.filter(who, status__in=[ACCEPTED, COMPLETED], need__window_end__gt=since).values(
-        "professional_id", "organization_id", "status", "need__window_start", "need__window_end"
-    )
-    for row in rows:
-        facts = _facts_of(row, pros, orgs)
-        start, end = row["need__window_start"], row["need__window_end"]
-        if start >= since:
-            facts.recent += 1
-        if row["status"] == ACCEPTED and end > now:
-            facts.active += 1
-            if row["professional_id"] is not None:
-                facts.booked.append(TimeWindow(start, end))
-
-
-async def _track_record(pro_ids, org_ids, pros, orgs) -> None:
-    """Completed, no-show, cancelled counts and rating sums per provider, in one GROUP BY."""
-    sql = Statement()
-    who = _provider_filter(sql, pro_ids, org_ids)
-    rows = await sql.rows(
-        "SELECT m.professional_id, m.organization_id, "
-        f"SUM(CASE WHEN m.status = '{COMPLETED}' THEN 1 ELSE 0 END) AS completed, "
-        "SUM(CASE WHEN m.no_show THEN 1 ELSE 0 END) AS no_shows, "
+def _record(sql: Statement, owner: str) -> str:
+    record = sql.json_array(
+        f"SUM(CASE WHEN m.status = '{COMPLETED}' THEN 1 ELSE 0 END)", "SUM(CASE WHEN m.no_show THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN m.status = '{DECLINED}' OR (m.status = '{WITHDRAWN}' AND m.responded_at IS NOT NULL) "
-        "THEN 1 ELSE 0 END) AS cancelled, "
-        "COALESCE(SUM(m.rating), 0) AS rating_sum, COUNT(m.rating) AS rating_count "
-        f"FROM match m WHERE {who} GROUP BY m.professional_id, m.organization_id"
+        "THEN 1 ELSE 0 END)", "COALESCE(SUM(m.rating), 0)", "COUNT(m.rating)",
     )
-    for row in rows:
-        facts = _facts_of(row, pros, orgs)
-        facts.completed, facts.no_shows = int(row["completed"] or 0), int(row["no_shows"] or 0)
-        facts.cancelled = int(row["cancelled"] or 0)
-        facts.rating_sum, facts.rating_count = float(row["rating_sum"] or 0), int(row["rating_count"] or 0)
+    return f"(SELECT {record} FROM match m WHERE {owner})"
 
 
-async def _continuity(pro_ids, org_ids, residents: set[int], pros, orgs, prior_rating: float) -> None:
-    """Average rating each resident gave each provider over completed services (unrated: the prior)."""
-    if not residents:
-        return
+def _engagements(sql: Statement, owner: str, asof: FactsAsOf) -> str:
+    """Accepted or completed matches whose window ended in the last 30 days or later, and those of
+    the given residents (continuity), with their window, resident and rating."""
+    since = asof.now - timedelta(days=RECENT_DAYS)
+    item = sql.json_array("m.status", "n.window_start", "n.window_end", "n.resident_id", "m.rating")
+    recent = sql.moment("n.window_end", ">", since)
+    if asof.resident_ids:
+        recent = (f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids('n.resident_id', asof.resident_ids)}))")
+    return (f"(SELECT {sql.json_agg(item)} FROM match m JOIN need n ON n.id = m.need_id WHERE {owner} "
+            f"AND m.status IN ('{ACCEPTED}', '{COMPLETED}') AND {recent})")
+
+
+def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
+    """Track record and engagements of the provider whose id is ``owner``."""
+    mine = f"m.{column} = {owner}"
+    return f"{_record(sql, mine)} AS record, {_engagements(sql, mine, asof)} AS engagements"
+
+
+async def _picked(table: str, alias: str, where: Where, suffix: str) -> list[int]:
+    """The ids the pre-filter picks (a narrow first statement)."""
     sql = Statement()
-    who = _provider_filter(sql, pro_ids, org_ids)
-    chosen = sql.in_ids("n.resident_id", residents)
+    return [row["id"] for row in await sql.rows(f"SELECT {alias}.id FROM {table} {alias} WHERE {where(sql)} {suffix}")]
+
+
+async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p.id") -> list[ProviderProfile]:
+    """Profiles of the professionals ``where`` picks, with their facts (two statements)."""
+    ids = await _picked("professional", "p", where, suffix)
+    if not ids:
+        return []
+    sql = Statement()
+    areas = f"(SELECT {sql.json_agg('s.area_id')} FROM professional_service_area s WHERE s.professional_id = p.id)"
     rows = await sql.rows(
-        "SELECT n.resident_id, m.professional_id, m.organization_id, AVG(m.rating) AS rating "
-        f"FROM match m JOIN need n ON n.id = m.need_id WHERE m.status = '{COMPLETED}' AND {who} AND {chosen} "
-        "GROUP BY n.resident_id, m.professional_id, m.organization_id"
+        f"SELECT {PRO_COLUMNS}, {_certificates(sql, 'p.id')} AS certificates, {areas} AS areas, "
+        f"{_history(sql, 'professional_id', 'p.id', asof)} "
+        f"FROM {sql.id_table(ids, 't')} JOIN professional p ON p.id = t.id ORDER BY p.id"
     )
-    for row in rows:
-        rating = row["rating"]
-        _facts_of(row, pros, orgs).served[row["resident_id"]] = prior_rating if rating is None else float(rating)
+    return [professional_profile(row, _facts(row, asof, booking=True)) for row in rows]
+
+
+async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
+    """Profiles of the organizations ``where`` picks, with their own and their members' facts."""
+    ids = await _picked("organization", "o", where, "ORDER BY o.id")
+    if not ids:
+        return []
+    sql = Statement()
+    members = f"FROM membership ms JOIN professional mp ON mp.id = ms.professional_id AND mp.status = '{ACTIVE}'"
+    member = sql.json_array(sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent",
+                            "mp.years_experience")
+    item = sql.json_array("c.kind", "c.verified_at IS NOT NULL", "c.issued_on", "c.expires_on")
+    rows = await sql.rows(
+        f"SELECT {ORG_COLUMNS}, (SELECT {sql.json_agg(member)} {members} WHERE ms.organization_id = o.id) AS members, "
+        f"(SELECT {sql.json_agg(item)} {members} JOIN certification c ON c.professional_id = mp.id "
+        "WHERE ms.organization_id = o.id) AS certificates, "
+        f"(SELECT {sql.json_agg('s.area_id', distinct=True)} {members} JOIN professional_service_area s "
+        "ON s.professional_id = mp.id WHERE ms.organization_id = o.id) AS areas, "
+        f"(SELECT {sql.json_agg('a.id')} FROM area a WHERE a.parent_id = o.area_id) AS sub_areas, "
+        f"{_history(sql, 'organization_id', 'o.id', asof)} "
+        f"FROM {sql.id_table(ids, 't')} JOIN organization o ON o.id = t.id ORDER BY o.id"
+    )
+    return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
+
+
+def _facts(row: dict, asof: FactsAsOf, booking: bool) -> ProviderFacts:
+    """The facts of one row (certificates, areas, record, engagements, continuity)."""
+    facts = ProviderFacts(
+        certifications=[certification(*item) for item in as_list(row["certificates"])],
+        community_ids={int(a) for a in as_list(row["areas"])},
+    )
+    record = as_list(row["record"])
+    facts.completed, facts.no_shows, facts.cancelled = (int(v or 0) for v in record[:3])
+    facts.rating_sum, facts.rating_count = float(record[3] or 0), int(record[4] or 0)
+    since = asof.now - timedelta(days=RECENT_DAYS)
+    ratings: dict[int, list[int | None]] = {}
+    for status, start, end, resident_id, rating in as_list(row["engagements"]):
+        start, end = as_moment(start), as_moment(end)
+        if end > since:
+            facts.recent += start >= since
+            if status == ACCEPTED and end > asof.now:
+                facts.active += 1
+                if booking:
+                    facts.booked.append(TimeWindow(start, end))
+        if status == COMPLETED and resident_id in asof.resident_ids:
+            ratings.setdefault(int(resident_id), []).append(rating)
+    for resident_id, given in ratings.items():
+        rated = [r for r in given if r is not None]
+        facts.served[resident_id] = sum(rated) / len(rated) if rated else asof.prior_rating
+    return facts
+
+
+def _organization_facts(row: dict, asof: FactsAsOf) -> ProviderFacts:
+    """An organization's facts: its own history, its area, and what its active members bring."""
+    facts = _facts(row, asof, booking=False)
+    facts.community_ids |= {int(row["area_id"])} | {int(a) for a in as_list(row["sub_areas"])}
+    for languages, skills, capacity, years in as_list(row["members"]):
+        facts.languages |= set(languages)
+        facts.skills |= set(skills)
+        facts.capacity += int(capacity or 0)
+        facts.years_experience = max(facts.years_experience, float(years or 0))
+    return facts

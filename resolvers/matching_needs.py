@@ -1,7 +1,7 @@
 """Needs as the engine sees them: one need or a batch, with resident facts, blocks and declines.
 
-A batch of needs is read in a fixed number of statements: the needs, their residents, the blocks
-those residents set and the declines on those needs.
+A batch of needs is read in a fixed number of statements: their residents, then the blocks those
+residents set together with the declines on those needs.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from matching import NeedProfile, ProviderKey
-from models import Match, Need, ProviderBlock, Resident
+from models import Need, Resident
 from models.enums import MatchStatus
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.matching_profiles import ORGANIZATION, PROFESSIONAL, need_profile
+from resolvers.matching_sql import Statement
 
 
 async def load_need(need_id: int, field: str = "needId") -> Need:
@@ -32,21 +33,19 @@ def _key(row: dict) -> ProviderKey:
 
 
 async def need_profiles(needs: Sequence[Need]) -> list[NeedProfile]:
-    """Engine profiles of the needs, in order (three statements whatever their number)."""
+    """Engine profiles of the needs, in order (two statements whatever their number)."""
     if not needs:
         return []
-    resident_ids = {n.resident_id for n in needs}
-    residents = {r.id: r for r in await Resident.filter(id__in=resident_ids)}
+    residents = {r.id: r for r in await Resident.filter(id__in={n.resident_id for n in needs})}
+    sql = Statement()
+    rows = await sql.rows(
+        "SELECT 'BLOCK' AS source, b.resident_id AS owner, b.professional_id, b.organization_id FROM provider_block b "
+        f"WHERE {sql.in_ids('b.resident_id', residents)} UNION ALL "
+        "SELECT 'DECLINE', m.need_id, m.professional_id, m.organization_id FROM match m "
+        f"WHERE {sql.in_ids('m.need_id', [n.id for n in needs])} AND m.status = '{MatchStatus.DECLINED.value}'"
+    )
     blocked: dict[int, set[ProviderKey]] = defaultdict(set)
-    rows = await ProviderBlock.filter(resident_id__in=resident_ids).values(
-        "resident_id", "professional_id", "organization_id"
-    )
-    for row in rows:
-        blocked[row["resident_id"]].add(_key(row))
     declined: dict[int, set[ProviderKey]] = defaultdict(set)
-    rows = await Match.filter(need_id__in=[n.id for n in needs], status=MatchStatus.DECLINED).values(
-        "need_id", "professional_id", "organization_id"
-    )
     for row in rows:
-        declined[row["need_id"]].add(_key(row))
+        (blocked if row["source"] == "BLOCK" else declined)[row["owner"]].add(_key(row))
     return [need_profile(n, residents[n.resident_id], blocked[n.resident_id], declined[n.id]) for n in needs]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from matching import (
     Certification,
@@ -112,6 +113,17 @@ def weekly_slots(availability: Iterable[dict]) -> tuple[WeeklySlot, ...]:
     )
 
 
+@lru_cache(maxsize=4096)
+def _slots_of_text(text: str) -> tuple[WeeklySlot, ...]:
+    """Weekly slots of a stored JSON text, sorted (many professionals share the same hours)."""
+    return tuple(sorted(weekly_slots(as_list(text))))
+
+
+def stored_slots(value) -> tuple[WeeklySlot, ...]:
+    """Weekly slots of an availability column read raw (JSON text) or decoded (a list)."""
+    return _slots_of_text(value) if isinstance(value, str) else weekly_slots(as_list(value))
+
+
 def certification(kind: str, verified: bool, issued_on, expires_on) -> Certification:
     """A stored certificate as the engine's (dates read raw are normalised)."""
     return Certification(kind, bool(verified), as_date(issued_on), as_date(expires_on))
@@ -125,7 +137,7 @@ def professional_profile(row: dict, facts: ProviderFacts) -> ProviderProfile:
         languages=frozenset(as_list(row["languages"])), gender=gender_code(row["gender"]),
         birth_date=as_date(row["birth_date"]), community_ids=frozenset(facts.community_ids),
         location=location(row["latitude"], row["longitude"]), travel_km=row["travel_km"],
-        availability=weekly_slots(as_list(row["availability"])), max_concurrent=row["max_concurrent"],
+        availability=stored_slots(row["availability"]), max_concurrent=row["max_concurrent"],
         **_record(facts), years_experience=float(row["years_experience"] or 0),
     )
 

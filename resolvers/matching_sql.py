@@ -16,7 +16,6 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -51,6 +50,13 @@ class Statement:
             return f"{column} = ANY({self.param(values)}::int[])"
         return f"{column} IN (SELECT value FROM json_each({self.param(json.dumps(values))}))"
 
+    def id_table(self, ids: Iterable[int], alias: str) -> str:
+        """A derived table ``alias(id)`` of the given ids (one parameter)."""
+        values = [int(i) for i in ids]
+        if self.postgres:
+            return f"unnest({self.param(values)}::int[]) AS {alias}(id)"
+        return f"(SELECT value AS id FROM json_each({self.param(json.dumps(values))})) AS {alias}"
+
     def json_has(self, column: str, token: str) -> str:
         """The JSON list ``column`` holds ``token``."""
         if self.postgres:
@@ -78,13 +84,31 @@ class Statement:
         return f"julianday({column}) {operator} julianday({self.param(value.isoformat())})"
 
     def slot_holds(self, column: str, weekday: int, hhmm: str) -> str:
-        """A weekly slot of the JSON list ``column`` is on ``weekday`` and contains the minute ``hhmm``."""
+        """A weekly slot of the JSON list ``column`` is on ``weekday`` and contains the minute ``hhmm``.
+
+        On PostgreSQL a containment test (``@> '[{"weekday": 2}]'``) first skips, cheaply, the rows
+        without any slot that day.
+        """
         day, minute = self.param(int(weekday)), self.param(hhmm)
         if self.postgres:
-            return (f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) a WHERE (a->>'weekday')::int = {day} "
-                    f"AND a->>'start' <= {minute} AND a->>'end' > {minute})")
+            that_day = self.param(json.dumps([{"weekday": int(weekday)}]))
+            return (f"({column} @> {that_day}::jsonb AND EXISTS (SELECT 1 FROM jsonb_array_elements({column}) a "
+                    f"WHERE (a->>'weekday')::int = {day} AND a->>'start' <= {minute} AND a->>'end' > {minute}))")
         return (f"EXISTS (SELECT 1 FROM json_each({column}) a WHERE json_extract(a.value, '$.weekday') = {day} "
                 f"AND json_extract(a.value, '$.start') <= {minute} AND json_extract(a.value, '$.end') > {minute})")
+
+    def json_agg(self, expression: str, distinct: bool = False) -> str:
+        """Aggregate ``expression`` into a JSON list (PostgreSQL: NULL over no rows, SQLite: ``[]``)."""
+        inner = f"DISTINCT {expression}" if distinct else expression
+        return f"json_agg({inner})" if self.postgres else f"json_group_array({inner})"
+
+    def json_array(self, *expressions: str) -> str:
+        """A JSON list of the expressions' values."""
+        return f"{'json_build_array' if self.postgres else 'json_array'}({', '.join(expressions)})"
+
+    def json_embed(self, column: str) -> str:
+        """A JSON column as a JSON value inside ``json_array`` (SQLite would embed its text as a string)."""
+        return column if self.postgres else f"json({column})"
 
     async def rows(self, text: str) -> list[dict[str, Any]]:
         """Run the statement and return its rows as dicts."""

@@ -4,27 +4,37 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from datetime import date, timedelta
 
 import pytest
 
 import resolvers.match_assign as batch
 from matching import check, rank, to_local
 from models import Area, Match, Need, Professional
-from models.enums import CareCategory, CertificationKind, MatchStatus, NeedStatus, ProviderKind
+from models.enums import CareCategory, CertificationKind, Gender, MatchStatus, NeedStatus, ProviderKind
 from resolvers.demo import load_demo_data
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.match_assign import match_assign
 from resolvers.matching import match_candidates
 from resolvers.matching_candidates import organizations_offering, professionals_by_id
-from resolvers.matching_facts import provider_profiles
+from resolvers.matching_facts import FactsAsOf
 from resolvers.matching_needs import need_profiles
 from resolvers.matching_profiles import matching_config
 from tests.factories import make_areas
-from tests.factories_matching import centre_admin, local, make_carer, make_elder, make_open_need, make_service_org
+from tests.factories_matching import (
+    centre_admin,
+    local,
+    make_carer,
+    make_certificate,
+    make_elder,
+    make_open_need,
+    make_service_org,
+)
 from tests.factories_residents import gid
 
 pytestmark = pytest.mark.usefixtures("db")
 C, K = CareCategory, CertificationKind
+HOURS = (("08:00", "12:00"), ("08:00", "20:00"), ("12:00", "20:00"), ("11:00", "12:00"))
 DEMO_CANDIDATES = """query($id: ID!) { matchCandidates(needId: $id, first: 3) {
   candidates { score reasons { zh en } provider { __typename } } } }"""
 
@@ -46,7 +56,7 @@ async def test_track_record_bookings_and_continuity_come_from_the_matches():
     await _history(carer, other, MatchStatus.WITHDRAWN, -2, responded_at=local(-3, 9))
     await _history(carer, other, MatchStatus.WITHDRAWN, -2)
     booked = await _history(carer, other, MatchStatus.ACCEPTED, 1)
-    [profile] = await provider_profiles(await professionals_by_id([carer.id]), [], [regular.id, other.id])
+    [profile] = await professionals_by_id([carer.id], FactsAsOf.of([regular.id, other.id], 4.0))
     assert (profile.completed, profile.no_shows, profile.cancelled) == (3, 1, 2)
     assert (profile.rating_sum, profile.rating_count) == (9.0, 2)
     assert (profile.active_assignments, profile.recent_assignments) == (1, 3)
@@ -61,40 +71,51 @@ async def test_an_organization_serves_its_area_and_its_members_communities():
     nurse = await make_carer(there, "护士成员", (C.MEDICAL,), (K.NURSE,), languages=["zh", "hangzhou-dialect"],
                              max_concurrent=4)
     organization = await make_service_org(here, "社区医养服务社", [nurse], (C.MEDICAL,))
-    rows = await organizations_offering([C.MEDICAL])
-    [profile] = await provider_profiles([], rows)
+    [profile] = await organizations_offering([C.MEDICAL], FactsAsOf.of([], 4.0))
     assert profile.community_ids == {here.id, there.id}
     assert profile.languages == {"zh", "hangzhou-dialect"} and profile.max_concurrent == 4
     assert {c.kind for c in profile.certifications} == {K.NURSE} and profile.always_available
     organization.area_id = subdistrict.id
     await organization.save()
-    [wide] = await provider_profiles([], await organizations_offering([C.MEDICAL]))
+    [wide] = await organizations_offering([C.MEDICAL], FactsAsOf.of([], 4.0))
     assert wide.community_ids == {subdistrict.id, here.id, there.id}
 
 
 async def test_the_sql_pre_filter_never_drops_an_eligible_provider():
+    """Random carers and needs: ranking the pre-filtered rows equals ranking every professional."""
     _, here, there = await make_areas()
     await Area.filter(id=there.id).update(latitude=here.latitude + 0.02, longitude=here.longitude + 0.02)
     rng = random.Random(7)
-    for i in range(40):
-        home = rng.choice((here, there))
-        await make_carer(home, f"护理员{i:02d}", tuple(rng.sample([C.MEALS, C.CLEANING, C.MOBILITY], 2)),
-                         latitude=here.latitude + rng.uniform(-0.05, 0.05),
-                         longitude=here.longitude + rng.uniform(-0.05, 0.05),
-                         travel_km=rng.choice((None, 1.0, 2.5, 5.0)))
-    everyone = await professionals_by_id(await Professional.all().values_list("id", flat=True))
+    categories = [C.MEALS, C.BATHING, C.MEDICAL, C.FAMILY_READING]
+    kinds = [K.ELDER_CARE_WORKER, K.NURSE, K.DOCTOR, K.HEALTH_CERTIFICATE, K.NO_CRIMINAL_RECORD]
+    for i in range(120):
+        carer = await make_carer(
+            rng.choice((here, there)), f"护理员{i:02d}", tuple(rng.sample(categories, 2)),
+            latitude=here.latitude + rng.uniform(-0.05, 0.05), longitude=here.longitude + rng.uniform(-0.05, 0.05),
+            travel_km=rng.choice((None, 1.0, 2.5, 5.0)), gender=rng.choice(list(Gender)),
+            languages=rng.choice((["zh"], ["zh", "hangzhou-dialect"])),
+            birth_date=date(rng.choice((1970, 1990, 2010)), 6, 1),
+            availability=[dict(zip(("weekday", "start", "end"), (d, *rng.choice(HOURS)), strict=True))
+                          for d in rng.choices(range(7), k=6)],
+        )
+        for kind in rng.sample(kinds, rng.randint(0, 4)):
+            await make_certificate(carer, kind, expires_on=date.today() + timedelta(days=rng.choice((-1, 2, 900))),
+                                   verified=rng.random() < 0.8)
+    everyone = await professionals_by_id(await Professional.all().values_list("id", flat=True), FactsAsOf.of([], 4.0))
     config = matching_config()
-    for j in range(12):
+    for j in range(40):
         located = j % 3 != 0
         need = await make_open_need(
-            await make_elder(rng.choice((here, there)), f"老人{j}"), rng.choice([C.MEALS, C.CLEANING, C.MOBILITY]),
-            latitude=here.latitude + rng.uniform(-0.04, 0.04) if located else None,
+            await make_elder(rng.choice((here, there)), f"老人{j}"), rng.choice(categories), days=rng.randint(1, 7),
+            hour=rng.choice((8, 11, 12, 15)), latitude=here.latitude + rng.uniform(-0.04, 0.04) if located else None,
             longitude=here.longitude + rng.uniform(-0.04, 0.04) if located else None,
+            preferred_gender=rng.choice((None, Gender.FEMALE)), languages=rng.choice(([], ["hangzhou-dialect"])),
         )
         [profile] = await need_profiles([need])
-        expected = rank(profile, await provider_profiles(everyone, []), config).candidates
+        expected = rank(profile, everyone, config)
         found = await match_candidates(centre_admin(), need.id, first=100)
-        assert [c.provider_key for c in found.candidates] == [c.provider_key for c in expected]
+        assert [c.provider_key for c in found.candidates] == [c.provider_key for c in expected.candidates]
+        assert found.total_eligible == expected.total_eligible
 
 
 async def test_a_batch_is_written_in_one_transaction_or_not_at_all(monkeypatch):
@@ -154,5 +175,5 @@ async def test_an_inactive_member_is_never_a_candidate():
     need = await make_open_need(await make_elder(here))
     assert (await match_candidates(centre_admin(), need.id)).total_eligible == 0
     [profile] = await need_profiles([need])
-    [inactive] = await provider_profiles(await professionals_by_id([carer.id], active_only=False), [])
+    [inactive] = await professionals_by_id([carer.id], FactsAsOf.of([], 4.0), active_only=False)
     assert check(profile, inactive, matching_config()) == []

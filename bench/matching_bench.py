@@ -1,0 +1,222 @@
+"""Time matching on the seeded city (``bench.seed_city``) and print the figures as Markdown tables.
+
+    .venv/bin/python -m bench.matching_bench                 # after: .venv/bin/python -m bench.seed_city
+
+1. ``matchCandidates`` on random open needs: in-process (the service function, the engine's and the
+   database's time) and through the GraphQL endpoint of the real app (uvicorn in a subprocess, as a
+   centre admin with a bearer token), p50 / p95 / p99 over ``--requests`` calls.
+2. How it grows with the number of providers: the same city generated at 1,000 ... 10,000
+   professionals (residents, needs and organizations scaled alike, the 30 communities kept) into
+   ``<database>_<size>`` databases, each measured like the full one.
+3. ``matchAssign`` (dry run) of ``--assign-needs`` random open needs of the ``--assign-providers``
+   city, in-process and through the endpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+from tortoise import Tortoise
+
+from bench.seed_city import DEFAULT_URL, seed
+from bench.server import Server, global_id, staff_token
+from graphql_api.settings import Settings
+from models import Need
+from models.enums import NeedStatus
+from resolvers.access import Role, Viewer
+from resolvers.match_assign import match_assign
+from resolvers.matching import match_candidates
+
+ADMIN = Viewer(role=Role.CENTRE_ADMIN, account_id=0)
+CANDIDATES = """query($id: ID!) { matchCandidates(needId: $id, first: 10) { totalEligible
+  candidates { score reasons { zh en } breakdown { criterion points }
+    provider { ... on Professional { id name } ... on Organization { id name } } } } }"""
+ASSIGN = """mutation($ids: [ID!]!) { matchAssign(input: {needIds: $ids, dryRun: true}) {
+  totalScore method optimal providersConsidered assignments { score } unassigned { code } errors { code } } }"""
+OPEN = [NeedStatus.SUBMITTED, NeedStatus.TRIAGED, NeedStatus.MATCHING]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and p99 (nearest rank) in milliseconds."""
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]  # noqa: E731
+    return pick(0.50), pick(0.95), pick(0.99)
+
+
+async def timed(calls: list[Callable[[], Awaitable[object]]]) -> list[float]:
+    """Run the calls one after another; their durations in milliseconds."""
+    durations = []
+    for call in calls:
+        started = time.perf_counter()
+        await call()
+        durations.append((time.perf_counter() - started) * 1000)
+    return durations
+
+
+def post(http: httpx.Client, query: str, variables: dict) -> dict:
+    body = http.post("/graphql", json={"query": query, "variables": variables}).json()
+    if body.get("errors"):
+        raise RuntimeError(body["errors"])
+    return body["data"]
+
+
+async def measure_candidates(need_ids: list[int], http: httpx.Client | None) -> dict:
+    """In-process and HTTP latencies of matchCandidates over ``need_ids``, and the mean eligible count."""
+    eligible: list[int] = []
+
+    async def rank(need_id: int) -> None:
+        eligible.append((await match_candidates(ADMIN, need_id, 10)).total_eligible)
+
+    inside = await timed([lambda n=n: rank(n) for n in need_ids])
+    outside = []
+    if http is not None:
+        for need_id in need_ids:
+            started = time.perf_counter()
+            post(http, CANDIDATES, {"id": global_id("Need", need_id)})
+            outside.append((time.perf_counter() - started) * 1000)
+    return {"inside": percentiles(inside), "http": percentiles(outside) if outside else None,
+            "eligible": statistics.mean(eligible)}
+
+
+async def measure_assign(need_ids: list[int], http: httpx.Client | None) -> dict:
+    """In-process and HTTP time of a dry-run matchAssign of ``need_ids``."""
+    started = time.perf_counter()
+    outcome = await match_assign(ADMIN, need_ids, dry_run=True)
+    inside = time.perf_counter() - started
+    result = {"inside": inside, "providers": outcome.providers_considered, "assigned": len(outcome.result.assignments),
+              "method": outcome.result.method.value, "optimal": outcome.result.optimal, "http": None}
+    if http is not None:
+        started = time.perf_counter()
+        data = post(http, ASSIGN, {"ids": [global_id("Need", i) for i in need_ids]})["matchAssign"]
+        result["http"] = time.perf_counter() - started
+        assert not data["errors"], data["errors"]
+    return result
+
+
+def row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def ms(triple: tuple[float, float, float] | None) -> list[str]:
+    return [f"{v:.1f}" for v in triple] if triple else ["-", "-", "-"]
+
+
+@asynccontextmanager
+async def session(url: str, args: argparse.Namespace) -> AsyncIterator[httpx.Client | None]:
+    """The ORM bound to ``url`` in this process and, when tokens exist, the app serving it over HTTP."""
+    await Tortoise.init(config=Settings(database_url=url).tortoise_config())
+    try:
+        token = await staff_token() if args.http else None
+        if args.http and token is None:
+            print("resolvers.tokens is not installed: the HTTP figures are skipped.", file=sys.stderr)
+        if token is None:
+            yield None
+            return
+        with Server(url, args.port) as base_url, httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=300
+        ) as http:
+            yield http
+    finally:
+        await Tortoise.close_connections()
+
+
+async def open_needs(count: int, rng: random.Random) -> list[int]:
+    """``count`` random open needs."""
+    ids = sorted(await Need.filter(status__in=OPEN).values_list("id", flat=True))
+    return rng.sample(ids, min(count, len(ids)))
+
+
+async def warm_up(need_id: int, http: httpx.Client | None) -> None:
+    """One call each way before measuring (connections, caches, imports)."""
+    await match_candidates(ADMIN, need_id, 10)
+    if http is not None:
+        post(http, CANDIDATES, {"id": global_id("Need", need_id)})
+
+
+def scaled_url(url: str, size: int) -> str:
+    return f"{url}_{size}"
+
+
+async def seed_scaled(args: argparse.Namespace, size: int) -> None:
+    """A whole city scaled to ``size`` professionals (residents, needs, organizations in proportion)."""
+    ratio = size / args.professionals
+    await seed(argparse.Namespace(
+        database_url=scaled_url(args.database_url, size), schema=args.schema, seed=args.seed,
+        professionals=size, residents=max(1000, round(args.residents * ratio)),
+        needs=max(2 * args.assign_needs, round(args.needs * ratio)),
+        organizations=max(10, round(args.organizations * ratio)), communities=args.communities,
+    ))
+
+
+async def run(args: argparse.Namespace) -> None:
+    rng = random.Random(args.seed)
+    async with session(args.database_url, args) as http:
+        sample = await open_needs(args.requests, rng)
+        await warm_up(sample[0], http)
+        full = await measure_candidates(sample, http)
+    print(f"\n## matchCandidates: {len(sample)} random open needs, {args.professionals:,} professionals\n")
+    print(row("where", "p50 ms", "p95 ms", "p99 ms", "mean eligible"))
+    print(row("---", "---:", "---:", "---:", "---:"))
+    print(row("in-process (service)", *ms(full["inside"]), f"{full['eligible']:.0f}"))
+    print(row("GraphQL endpoint (HTTP)", *ms(full["http"]), f"{full['eligible']:.0f}"))
+    growth = {args.professionals: full}
+    for size in sorted({*args.sizes, args.assign_providers} - {args.professionals}):
+        await seed_scaled(args, size)
+        async with session(scaled_url(args.database_url, size), args) as http:
+            sample = await open_needs(args.scaling_requests, rng)
+            await warm_up(sample[0], http)
+            growth[size] = await measure_candidates(sample, http)
+            if size == args.assign_providers:
+                batch = await open_needs(args.assign_needs, rng)
+                assigned = await measure_assign(batch, http)
+    print("\n## matchCandidates as the city grows (30 communities, everything scaled with the professionals)\n")
+    print(row("professionals", "mean eligible", "in-process p50", "p95", "HTTP p50", "p95"))
+    print(row("---:", "---:", "---:", "---:", "---:", "---:"))
+    for size in sorted(growth):
+        inside, outside = ms(growth[size]["inside"]), ms(growth[size]["http"])
+        print(row(f"{size:,}", f"{growth[size]['eligible']:.0f}", inside[0], inside[1], outside[0], outside[1]))
+    print(f"\n## matchAssign (dry run) of {len(batch):,} open needs, {args.assign_providers:,} professionals\n")
+    print(row("where", "seconds", "providers considered", "assigned", "method", "optimal"))
+    print(row("---", "---:", "---:", "---:", "---", "---"))
+    for where, seconds in (("in-process (service)", assigned["inside"]), ("GraphQL endpoint (HTTP)", assigned["http"])):
+        shown = f"{seconds:.2f}" if seconds is not None else "-"
+        print(row(where, shown, f"{assigned['providers']:,}", f"{assigned['assigned']:,}", assigned["method"],
+                  assigned["optimal"]))
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="the seeded city (scaled copies get a suffix)")
+    parser.add_argument("--schema", choices=("migrate", "generate"), default="migrate",
+                        help="how the scaled copies get their schema (as bench.seed_city)")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--scaling-requests", type=int, default=100)
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[1000, 2000, 5000, 10000, 20000])
+    parser.add_argument("--assign-needs", type=int, default=2000)
+    parser.add_argument("--assign-providers", type=int, default=5000)
+    parser.add_argument("--professionals", type=int, default=20_000, help="as seeded in --database-url")
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--needs", type=int, default=50_000)
+    parser.add_argument("--organizations", type=int, default=300)
+    parser.add_argument("--communities", type=int, default=30)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", type=int, default=20260118)
+    parser.add_argument("--no-http", dest="http", action="store_false", help="only the in-process figures")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    asyncio.run(run(parse(argv)))
+
+
+if __name__ == "__main__":
+    main()
