@@ -1,6 +1,6 @@
 """Time matching on the seeded city (``bench.seed_city``) and print the figures as Markdown tables.
 
-    .venv/bin/python -m bench.matching_bench                 # after: .venv/bin/python -m bench.seed_city
+    .venv/bin/python -m bench.matching_bench                 # seeds its cities first when they are missing
 
 1. ``matchCandidates`` on random open needs: in-process (the service function, the engine's and the
    database's time) and through the GraphQL endpoint of the real app (uvicorn in a subprocess, as a
@@ -23,10 +23,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import asyncpg
 import httpx
 from tortoise import Tortoise
 
-from bench.seed_city import DEFAULT_URL, seed
+from bench.seed_city import DEFAULT_URL, asyncpg_url, seed, seeded_as
 from bench.server import Server, global_id, staff_token
 from graphql_api.settings import Settings
 from models import Need
@@ -145,20 +146,34 @@ def scaled_url(url: str, size: int) -> str:
     return f"{url}_{size}"
 
 
-async def seed_scaled(args: argparse.Namespace, size: int) -> None:
-    """A whole city scaled to ``size`` professionals (residents, needs, organizations in proportion)."""
+def city(args: argparse.Namespace, size: int) -> argparse.Namespace:
+    """The seed arguments of the city with ``size`` professionals (the rest scaled alike)."""
     ratio = size / args.professionals
-    await seed(argparse.Namespace(
-        database_url=scaled_url(args.database_url, size), schema=args.schema, seed=args.seed,
-        professionals=size, residents=max(1000, round(args.residents * ratio)),
-        needs=max(2 * args.assign_needs, round(args.needs * ratio)),
+    url = args.database_url if size == args.professionals else scaled_url(args.database_url, size)
+    return argparse.Namespace(
+        database_url=url, schema=args.schema, seed=args.seed, professionals=size,
+        residents=max(1000, round(args.residents * ratio)), needs=max(2 * args.assign_needs, round(args.needs * ratio)),
         organizations=max(10, round(args.organizations * ratio)), communities=args.communities,
-    ))
+    )
+
+
+async def ensure_seeded(wanted: argparse.Namespace, reseed: bool) -> str:
+    """Seed the city unless its database's comment says it holds exactly this one; return its URL."""
+    server, name = wanted.database_url.rsplit("/", 1)
+    conn = await asyncpg.connect(asyncpg_url(f"{server}/postgres"))
+    try:
+        comment = await conn.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name)
+    finally:
+        await conn.close()
+    if reseed or comment != seeded_as(wanted):
+        await seed(wanted)
+    return wanted.database_url
 
 
 async def run(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
-    async with session(args.database_url, args) as http:
+    async with session(await ensure_seeded(city(args, args.professionals), args.reseed), args) as http:
         sample = await open_needs(args.requests, rng)
         await warm_up(sample[0], http)
         full = await measure_candidates(sample, http)
@@ -169,8 +184,7 @@ async def run(args: argparse.Namespace) -> None:
     print(row("GraphQL endpoint (HTTP)", *ms(full["http"]), f"{full['eligible']:.0f}"))
     growth = {args.professionals: full}
     for size in sorted({*args.sizes, args.assign_providers} - {args.professionals}):
-        await seed_scaled(args, size)
-        async with session(scaled_url(args.database_url, size), args) as http:
+        async with session(await ensure_seeded(city(args, size), args.reseed), args) as http:
             sample = await open_needs(args.scaling_requests, rng)
             await warm_up(sample[0], http)
             growth[size] = await measure_candidates(sample, http)
@@ -194,7 +208,7 @@ async def run(args: argparse.Namespace) -> None:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_URL, help="the seeded city (scaled copies get a suffix)")
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="the full city (scaled copies get a suffix)")
     parser.add_argument("--schema", choices=("migrate", "generate"), default="migrate",
                         help="how the scaled copies get their schema (as bench.seed_city)")
     parser.add_argument("--requests", type=int, default=200)
@@ -206,6 +220,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--professionals", type=int, default=20_000, help="as seeded in --database-url")
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--needs", type=int, default=50_000)
+    parser.add_argument("--reseed", action="store_true", help="seed the cities even if they are there already")
     parser.add_argument("--organizations", type=int, default=300)
     parser.add_argument("--communities", type=int, default=30)
     parser.add_argument("--port", type=int, default=8765)

@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 
 from graphql_api.auth import RefuseBadCredentials
 from graphql_api.cost import CostLimit
+from graphql_api.document_cache import DocumentCache
 from graphql_api.errors import CodedErrors
 from graphql_api.limits import DocumentLimits
 from graphql_api.mutations.account import AccountMutation
@@ -75,7 +76,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(relay_max_results=100),
-    extensions=[CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit],
+    extensions=[CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit, DocumentCache],
 )
 
 

@@ -201,13 +201,27 @@ class Settings:
             "timezone": "Asia/Shanghai",
         }
 
-    def _connection(self, statement_timeout: bool) -> str | dict:
-        if self.uses_sqlite or not statement_timeout:
-            return self.database_url
-        connection = expand_db_url(self.database_url)
-        server_settings = connection["credentials"].setdefault("server_settings", {})
-        server_settings["statement_timeout"] = str(self.limits.statement_timeout_ms)
+    def _connection(self, statement_timeout: bool, url: str | None = None) -> str | dict:
+        url = url or self.database_url
+        if url.startswith("sqlite://"):
+            return url
+        connection = expand_db_url(url)
+        connection["credentials"]["reset"] = keep_session
+        if statement_timeout:
+            server_settings = connection["credentials"].setdefault("server_settings", {})
+            server_settings["statement_timeout"] = str(self.limits.statement_timeout_ms)
         return connection
+
+
+async def keep_session(connection: object) -> None:
+    """asyncpg's pool ``reset``: nothing to undo when a connection goes back to the pool.
+
+    Tortoise takes a pooled connection for every statement, and asyncpg's default reset sends
+    ``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` on every release: one more
+    round trip per statement. Linli never takes advisory locks, opens cursors, listens, or changes a
+    session setting (the statement timeout is a connection parameter), so there is nothing to reset;
+    asyncpg still rolls back a transaction left open before it calls this.
+    """
 
 
 settings = Settings.from_env()

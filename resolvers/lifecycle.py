@@ -88,36 +88,69 @@ def reason_text(reason: str | None, required: bool = False) -> str:
 async def transition(need_id: int, to: NeedStatus, actor: Actor, reason: str | None = "", *,
                      field: str = "id") -> Need:
     """Take the need to ``to`` on behalf of ``actor`` (see the module's rules); returns the updated need."""
+    return (await transition_many([need_id], to, actor, reason, field=field))[0]
+
+
+async def transition_many(need_ids: list[int], to: NeedStatus, actor: Actor, reason: str | None = "", *,
+                          field: str = "needIds") -> list[Need]:
+    """Take several needs to ``to`` at once (e.g. a batch of proposals): all of them, or none if any is refused.
+
+    The rows are locked in id order (so concurrent batches never deadlock); the statuses are updated in one
+    statement and the events written in one. Returns the needs in id order, updated.
+    """
     text = reason_text(reason)
     scope = await load_scope(actor) if isinstance(actor, Viewer) else actor
+    wanted = sorted(set(need_ids))
     async with in_transaction():
-        need = await Need.filter(id=need_id).select_for_update().first()
-        if need is None:
+        needs = list(await Need.filter(id__in=wanted).order_by("id").select_for_update())
+        if len(needs) != len(wanted):
             raise DomainError(ErrorCode.NOT_FOUND, "No need with this ID.", field)
-        parties = await parties_of(scope, need)
-        if not any(target == to and parties & allowed for (_, target), allowed in TRANSITIONS.items()):
-            raise _refusal(scope, f"You may not take a need to {to.value}.")
-        if need.status == to and to in REENTRANT:
-            return need
-        for step in (*AUTOMATIC_STEPS.get((need.status, to), ()), to):
-            await _step(need, step, scope, parties, text if step == to else AUTOMATIC_REASON)
-    return need
+        plans = [(need, await _plan(need, to, scope)) for need in needs]
+        await _write([(need, path) for need, path in plans if path], to, scope, text)
+    return needs
 
 
-async def _step(need: Need, to: NeedStatus, scope: Scope | None, parties: frozenset[Party], reason: str) -> None:
-    """One edge of the table: checked, then the status and its event (the need is locked)."""
-    allowed = TRANSITIONS.get((need.status, to))
-    if allowed is None:
-        raise DomainError(ErrorCode.INVALID_TRANSITION,
-                          f"A {need.status.value} need cannot become {to.value}.", None)
-    if not parties & allowed:
-        raise _refusal(scope, f"You may not take a {need.status.value} need to {to.value}.")
+async def _plan(need: Need, to: NeedStatus, scope: Scope | None) -> tuple[NeedStatus, ...]:
+    """The steps from the need's status to ``to`` (none for a re-entrant status), each checked for the actor."""
+    parties = await parties_of(scope, need)
+    if not any(target == to and parties & allowed for (_, target), allowed in TRANSITIONS.items()):
+        raise _refusal(scope, f"You may not take a need to {to.value}.")
+    if need.status == to and to in REENTRANT:
+        return ()
+    path = (*AUTOMATIC_STEPS.get((need.status, to), ()), to)
+    current = need.status
+    for step in path:
+        allowed = TRANSITIONS.get((current, step))
+        if allowed is None:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, f"A {current.value} need cannot become {step.value}.", None)
+        if not parties & allowed:
+            raise _refusal(scope, f"You may not take a {current.value} need to {step.value}.")
+        current = step
+    return path
+
+
+async def _write(plans: list[tuple[Need, tuple[NeedStatus, ...]]], to: NeedStatus, scope: Scope | None,
+                 reason: str) -> None:
+    """The new statuses (the rows are locked; the WHERE re-checks them anyway) and one event per step."""
+    if not plans:
+        return
     now = datetime.now(UTC)
-    changed = await Need.filter(id=need.id, status=need.status).update(status=to, updated_at=now)
-    if not changed:
-        raise DomainError(ErrorCode.CONFLICT, "The need moved on meanwhile; reload it.", None)
-    await NeedEvent.create(need_id=need.id, from_status=need.status, to_status=to, reason=reason, **actor_fields(scope))
-    need.status, need.updated_at = to, now
+    events = []
+    for need, path in plans:
+        before = need.status
+        for step in path:
+            events.append(NeedEvent(need_id=need.id, from_status=before, to_status=step, created_at=now,
+                                    reason=reason if step == to else AUTOMATIC_REASON, **actor_fields(scope)))
+            before = step
+    by_status: dict[NeedStatus, list[int]] = {}
+    for need, _ in plans:
+        by_status.setdefault(need.status, []).append(need.id)
+    for status, ids in by_status.items():
+        if await Need.filter(id__in=ids, status=status).update(status=to, updated_at=now) != len(ids):
+            raise DomainError(ErrorCode.CONFLICT, "The need moved on meanwhile; reload it.", None)
+    await NeedEvent.bulk_create(events)
+    for need, _ in plans:
+        need.status, need.updated_at = to, now
 
 
 def _refusal(scope: Scope | None, message: str) -> DomainError:
@@ -171,25 +204,3 @@ async def histories(need_ids: list[int]) -> list[list[NeedEvent]]:
         found[event.need_id].append(event)
     return [found[need_id] for need_id in need_ids]
 
-
-async def triage(scope: Scope, need_id: int, reason: str | None = None) -> Need:
-    """Staff accept a submitted need for matching (分拣)."""
-    return await transition(need_id, S.TRIAGED, scope, reason)
-
-
-async def reject(scope: Scope, need_id: int, reason: str | None) -> Need:
-    """Staff turn a submitted need down, saying why."""
-    return await transition(need_id, S.REJECTED, scope, reason_text(reason, required=True))
-
-
-async def start_matching(scope: Scope, need_id: int, reason: str | None = None) -> Need:
-    """Staff start looking for a provider for a triaged need."""
-    return await transition(need_id, S.MATCHING, scope, reason)
-
-
-async def close(scope: Scope, need_id: int, reason: str | None) -> Need:
-    """Staff close a completed need without the resident's feedback, saying why."""
-    text = reason_text(reason, required=True)
-    if not scope.is_staff:
-        raise deny(scope, "Only centre staff close a need without feedback; residents give feedback instead.")
-    return await transition(need_id, S.CLOSED, scope, text)

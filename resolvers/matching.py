@@ -1,7 +1,8 @@
 """Matching use cases for one need: rank its candidates, and propose a provider (staff only).
 
 ``match_candidates`` pre-filters providers in SQL (``matching_candidates``), loads their facts in a
-fixed number of statements (``matching_facts``) and lets the engine rank them. ``match_propose``
+fixed number of statements (``matching_facts``; professionals and organizations at the same time, on
+two pooled connections) and lets the engine rank them. ``match_propose``
 refuses a provider that breaks any hard constraint (``NOT_ELIGIBLE``, naming every broken one) and
 otherwise writes a PROPOSED match with its score and breakdown and moves the need to PROPOSED, in
 one transaction. A stored match's ``score`` is the engine's score divided by 100 (0 to 1); its
@@ -10,6 +11,7 @@ one transaction. A stored match's ``score`` is the engine's score divided by 100
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
@@ -48,11 +50,12 @@ async def match_candidates(viewer: Viewer, need_id: int, first: int = 10, includ
     profile = (await need_profiles([need]))[0]
     asof = FactsAsOf.of([need.resident_id], config.reliability_prior.rating)
     if include_excluded:
-        providers = await professionals_for_need(need, asof) + await professionals_out_of_place(need, asof)
-        providers += await organizations_offering([need.category], asof)
+        loads = (professionals_for_need(need, asof), professionals_out_of_place(need, asof),
+                 organizations_offering([need.category], asof))
     else:
-        providers = await professionals_for_need(need, asof, prepare(profile, config))
-        providers += await organizations_offering([need.category], asof, need.community_id)
+        loads = (professionals_for_need(need, asof, prepare(profile, config)),
+                 organizations_offering([need.category], asof, need.community_id))
+    providers = [provider for found in await asyncio.gather(*loads) for provider in found]
     return rank(profile, providers, config, first, include_excluded)
 
 

@@ -20,7 +20,7 @@ from graphql_api.types.common import UserError, decode_id, user_errors
 from graphql_api.types.lifecycle import IdempotencyKey
 from graphql_api.types.need import Need
 from graphql_api.types.service_record import ServiceRecord
-from resolvers import idempotency, lifecycle, service_records
+from resolvers import idempotency, need_steps, service_records
 from resolvers.errors import DomainError
 
 NeedId = Annotated[relay.GlobalID, strawberry.argument(description="The need.")]
@@ -53,19 +53,19 @@ async def _step(info: Info, step, id: relay.GlobalID, reason: str | None) -> Nee
 class LifecycleMutation:
     @strawberry.mutation(description="Triage a SUBMITTED need: it is fit to be matched (staff serving its community).")
     async def need_triage(self, info: Info, id: NeedId, reason: Reason = None) -> NeedPayload:
-        return await _step(info, lifecycle.triage, id, reason)
+        return await _step(info, need_steps.triage, id, reason)
 
     @strawberry.mutation(description="Reject a SUBMITTED need, saying why (staff serving its community).")
     async def need_reject(self, info: Info, id: NeedId, reason: RequiredReason) -> NeedPayload:
-        return await _step(info, lifecycle.reject, id, reason)
+        return await _step(info, need_steps.reject, id, reason)
 
     @strawberry.mutation(description="Start matching a TRIAGED need (staff); the first proposal also does this.")
     async def need_start_matching(self, info: Info, id: NeedId, reason: Reason = None) -> NeedPayload:
-        return await _step(info, lifecycle.start_matching, id, reason)
+        return await _step(info, need_steps.start_matching, id, reason)
 
     @strawberry.mutation(description="Close a COMPLETED need without the resident's feedback, saying why (staff).")
     async def need_close(self, info: Info, id: NeedId, reason: RequiredReason) -> NeedPayload:
-        return await _step(info, lifecycle.close, id, reason)
+        return await _step(info, need_steps.close, id, reason)
 
     @strawberry.mutation(description="Rate a COMPLETED service 1 to 5 and close the need (the resident, their "
                                      "family or guardian, or staff on their behalf): the rating and comment go on "

@@ -16,6 +16,7 @@ from graphql_api.types.need import Need, Provider
 from graphql_api.types.organization import Organization
 from graphql_api.types.score import MatchCriterion, ScoreComponent
 from matching import EXCLUSION_LABELS, AssignmentMethod, ExclusionCode, UnassignedCode
+from models.enums import ProviderKind
 
 if TYPE_CHECKING:
     from graphql_api.types.professional import Professional
@@ -48,7 +49,7 @@ for _enum in (AssignmentMethodEnum, UnassignedCodeEnum):
 async def load_provider(info: Info, key: tuple[str, int]) -> Professional | Organization:
     """The professional or organization of a provider key, through the request's loaders."""
     kind, provider_id = key
-    if kind == models.enums.ProviderKind.PROFESSIONAL.value:
+    if kind == ProviderKind.PROFESSIONAL.value:
         from graphql_api.types.professional import Professional
 
         return Professional.from_model(await info.context.loaders.by_id(models.Professional).load(provider_id))

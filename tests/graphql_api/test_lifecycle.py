@@ -6,7 +6,7 @@ import pytest
 
 from models import Need, NeedEvent
 from models.enums import MatchStatus, NeedStatus
-from resolvers import lifecycle
+from resolvers import lifecycle, need_steps
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.scope import load_scope
 from tests.factories import make_areas
@@ -165,7 +165,7 @@ async def test_history_is_batched_across_needs(gql_as, sql):
     for i in range(30):
         need = await make_need(elder, f"需求{i}")
         await lifecycle.record_filing(need, desk)
-        await lifecycle.triage(desk, need.id)
+        await need_steps.triage(desk, need.id)
     client = gql_as(centre_admin())
     query = "query($n: Int) { needs(first: $n) { edges { node { history { toStatus } } } } }"
     counts = []
@@ -192,3 +192,23 @@ async def test_no_mutation_can_change_or_delete_an_event(gql_as):
     schema = await gql_as(centre_admin()).ok("{ __schema { mutationType { fields { name } } } }")
     names = [f["name"] for f in schema["__schema"]["mutationType"]["fields"]]
     assert [n for n in names if "event" in n.lower() or "history" in n.lower()] == []
+
+
+async def test_a_batch_moves_every_need_or_none(db):
+    _, here, _ = await make_areas()
+    elder = await make_elder(here)
+    submitted, triaged = await make_need(elder, "甲"), await make_need(elder, "乙", status=NeedStatus.TRIAGED)
+    closed = await make_need(elder, "丙", status=NeedStatus.CLOSED)
+    desk = await load_scope(staff(here.id))
+    with pytest.raises(DomainError) as refused:
+        await lifecycle.transition_many([submitted.id, triaged.id, closed.id], NeedStatus.PROPOSED, desk, "engine")
+    assert refused.value.code == ErrorCode.INVALID_TRANSITION
+    assert await NeedEvent.all().count() == 0
+    assert (await Need.get(id=submitted.id)).status == NeedStatus.SUBMITTED
+    moved = await lifecycle.transition_many([triaged.id, submitted.id], NeedStatus.PROPOSED, desk, "engine")
+    assert [(n.id, n.status) for n in moved] == [(submitted.id, NeedStatus.PROPOSED), (triaged.id, NeedStatus.PROPOSED)]
+    assert await _events(submitted.id) == [
+        (NeedStatus.SUBMITTED, NeedStatus.TRIAGED), (NeedStatus.TRIAGED, NeedStatus.MATCHING),
+        (NeedStatus.MATCHING, NeedStatus.PROPOSED)]
+    assert await _events(triaged.id) == [(NeedStatus.TRIAGED, NeedStatus.MATCHING),
+                                         (NeedStatus.MATCHING, NeedStatus.PROPOSED)]

@@ -1,6 +1,6 @@
 """Races run for real: concurrent HTTP requests against a running server (uvicorn workers on the database).
 
-Each race is repeated ``REPEAT`` times in a row (``LINLI_RACE_REPEAT``; 20 on PostgreSQL, 3 on SQLite) and
+Each race is repeated ``REPEAT`` times in a row (``LINLI_RACE_REPEAT``; 20 on PostgreSQL, 2 on SQLite) and
 checks the database afterwards, not only the answers.
 """
 

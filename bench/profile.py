@@ -1,0 +1,100 @@
+"""Profile one shape in-process: the real app behind httpx's ASGI transport, under cProfile.
+
+    .venv/bin/python -m bench.profile Q3OrganizationMembers --requests 200      # the top functions by own time
+    .venv/bin/python -m bench.profile all --requests 100                        # ms per request of every shape
+
+No sockets and no other process: the CPU time per request is the app's own work (the database's time
+shows as waiting in the event loop), which stays steady on a machine too busy for wall-clock figures. Used to find what each optimization in ``bench/README.md`` removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import random
+import time
+
+import asyncpg
+import httpx
+from tortoise import Tortoise
+
+from bench import seed_city
+from bench.run import DEFAULT_URL
+from bench.server import BENCH_SECRET, SERVER_LIMITS
+from bench.shapes import SHAPES, Shape
+from graphql_api.app import create_app
+from graphql_api.settings import Limits, Settings
+
+
+BEST: dict[str, list[float]] = {}
+
+
+async def run(args: argparse.Namespace) -> None:
+    if args.shape != "all":
+        await profile(args, next(s for s in SHAPES if s.name == args.shape))
+        return
+    for shape in SHAPES:
+        if not shape.cached and not shape.write:
+            await profile(args, shape)
+    print("\n".join(f"{name}: {min(cpus):.2f} ms of CPU per request (best of {len(cpus)} runs)"
+                    for name, cpus in BEST.items()))
+
+
+async def profile(args: argparse.Namespace, shape: Shape) -> None:
+    from models import Account
+    from resolvers.tokens import issue_access_token
+
+    conn = await asyncpg.connect(seed_city.asyncpg_url(args.database_url))
+    variables = await shape.samples(conn, random.Random(1), 50)
+    await conn.close()
+    limits = Limits(rate_points=10**9, max_cost=int(SERVER_LIMITS["LINLI_MAX_COST"]))
+    settings = Settings(database_url=args.database_url, secret_key=BENCH_SECRET, limits=limits,
+                        public_cache=args.cached, load_demo_data=False)
+    await Tortoise.init(config=settings.tortoise_config(statement_timeout=True), _enable_global_fallback=True)
+    account = await Account.get(username="bench-admin")
+    headers = {"Authorization": f"Bearer {issue_access_token(account, BENCH_SECRET)[0]}"}
+    app = create_app(settings, manage_database=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
+        bodies = [{"query": shape.query, "variables": v, "operationName": shape.name} for v in variables]
+
+        async def once(i: int) -> None:
+            answer = (await http.post("/graphql", json=bodies[i % len(bodies)], headers=headers)).json()
+            assert not answer.get("errors"), answer["errors"]
+
+        for i in range(20):
+            await once(i)
+        profiler = cProfile.Profile() if args.shape != "all" else None
+        for _ in range(args.runs):
+            started, cpu = time.perf_counter(), time.process_time()
+            if profiler:
+                profiler.enable()
+            for i in range(args.requests):
+                await once(i)
+            if profiler:
+                profiler.disable()
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            BEST.setdefault(shape.name, []).append(cpu / args.requests * 1000)
+            print(f"{shape.name}: {cpu / args.requests * 1000:.2f} ms of CPU per request, "
+                  f"{elapsed / args.requests * 1000:.2f} ms wall (one at a time{', profiled' if profiler else ''})",
+                  flush=True)
+    await Tortoise.close_connections()
+    if profiler:
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("shape")
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--cached", action="store_true")
+    parser.add_argument("--runs", type=int, default=1, help="measure this many times (all: the best is shown)")
+    asyncio.run(run(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
