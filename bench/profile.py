@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.profile all --requests 100                        # ms per request of every shape
 
 No sockets and no other process: the CPU time per request is the app's own work (the database's time
-shows as waiting in the event loop), which stays steady on a machine too busy for wall-clock figures. Used to find what each optimization in ``bench/README.md`` removed.
+shows as waiting in the event loop), which stays steady on a machine too busy for wall-clock figures.
+Used to find what each optimization in ``bench/README.md`` removed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from bench.server import BENCH_SECRET, SERVER_LIMITS
 from bench.shapes import SHAPES, Shape
 from graphql_api.app import create_app
 from graphql_api.settings import Limits, Settings
-
 
 BEST: dict[str, list[float]] = {}
 

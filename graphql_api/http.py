@@ -121,6 +121,9 @@ class LinliGraphQL(GraphQL):
     def should_render_graphql_ide(self, request: Any) -> bool:
         return super().should_render_graphql_ide(request) and not request.query_params.get("extensions")
 
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)  # several times faster than the standard library's json
+
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # raises a JSONDecodeError (400) past 1024 levels of nesting too
 

@@ -10,22 +10,23 @@ from tortoise.models import Model
 
 from resolvers.pagination import Page, PageArgs, paginate_children
 from resolvers.relations import RELATIONS
+from resolvers.rows import Row, rows_by_id
 
 
 class Loaders:
     """Lazily created DataLoaders, one set per request (so nothing leaks between callers)."""
 
     def __init__(self) -> None:
-        self._by_id: dict[type[Model], DataLoader[int, Model | None]] = {}
+        self._by_id: dict[type[Model], DataLoader[int, Row | None]] = {}
         self._pages: dict[tuple[str, PageArgs], DataLoader[int, Page]] = {}
         self._batches: dict[str, DataLoader[Any, Any]] = {}
 
-    def by_id(self, model: type[Model]) -> DataLoader[int, Model | None]:
-        """Rows of ``model`` by primary key (None for a missing id), one SELECT per batch."""
+    def by_id(self, model: type[Model]) -> DataLoader[int, Row | None]:
+        """Rows of ``model`` by primary key (None for a missing id), one SELECT per batch, as plain rows."""
         loader = self._by_id.get(model)
         if loader is None:
-            async def load(ids: Sequence[int]) -> list[Model | None]:
-                rows = {row.pk: row for row in await model.filter(id__in=set(ids))}
+            async def load(ids: Sequence[int]) -> list[Row | None]:
+                rows = await rows_by_id(model, list(dict.fromkeys(ids)))
                 return [rows.get(i) for i in ids]
 
             loader = self._by_id[model] = DataLoader(load_fn=load)

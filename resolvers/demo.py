@@ -3,8 +3,9 @@
 ``load_demo_data`` fills an empty database in one transaction: the subdistrict and its communities,
 the hub centre, the association and the 15 organizations the hub incubated, ~40 association members,
 the five projects with their sessions, ~300 residents, open needs in every care category and a
-history of served ones. The same ``seed`` and ``today`` always give the same rows; dates are placed
-around ``today`` so the demo always has upcoming sessions and open needs.
+history of served ones, every need with its event history (served ones with their service records).
+The same ``seed`` and ``today`` always give the same rows; dates are placed around ``today`` so the demo
+always has upcoming sessions and open needs.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ with ``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL; rows another worker hold
 each UPDATE re-checks the status in its WHERE clause, so a need is expired, and its event written, once.
 SQLite runs one transaction at a time, which gives the same guarantee.
 
-:func:`run_periodically` is started by the app's lifespan (``LINLI_EXPIRY_INTERVAL_SECONDS``).
+:func:`run_periodically` is started by the app's lifespan (``LINLI_EXPIRY_INTERVAL_SECONDS``); it also
+forgets idempotency keys older than a week.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tortoise.transactions import in_transaction
 
 from models import Match, Need, NeedEvent
 from models.enums import MatchStatus, NeedStatus
+from resolvers.idempotency import forget_old_keys
 from resolvers.lifecycle import EXPIRABLE, actor_fields
 
 log = logging.getLogger("linli.expiry")
@@ -65,12 +67,14 @@ async def _expire_batch(now: datetime, size: int) -> tuple[int, int]:
 
 
 async def run_periodically(interval_seconds: float) -> None:
-    """Expire due needs now and every ``interval_seconds`` until cancelled; a failed run is logged and retried."""
+    """Expire due needs (and forget week-old idempotency keys) now and every ``interval_seconds`` until cancelled;
+    a failed run is logged and retried."""
     while True:
         try:
             count = await expire_due()
             if count:
                 log.info("Expired %d needs whose service window had passed.", count)
+            await forget_old_keys()
         except Exception:  # the job must outlive a database hiccup; the next run retries
             log.exception("The expiry run failed; retrying in %s s.", interval_seconds)
         await asyncio.sleep(interval_seconds)

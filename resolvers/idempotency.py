@@ -11,7 +11,8 @@
    SQLite runs one transaction at a time), then fails to insert, rolls back, and replays step 1.
 
 Keys belong to their caller (``account:<id>`` or ``apikey:<id>``) and to one operation; they are at
-most 100 characters.
+most 100 characters, and kept for :data:`KEEP_FOR` (the periodic job forgets older ones: a retry after a
+week is a new request).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
@@ -32,6 +34,7 @@ from resolvers.errors import DomainError, ErrorCode
 
 M = TypeVar("M", bound=Model)
 MAX_KEY = 100
+KEEP_FOR = timedelta(days=7)
 FIELD = "idempotencyKey"
 #: What a stored result may name (re-read by id on every replay).
 RESULT_MODELS: dict[str, type[Model]] = {m.__name__: m for m in (Need, Enrollment, ServiceRecord)}
@@ -101,3 +104,8 @@ async def _replay(request: IdempotentRequest) -> Model | None:
                           "This key was used for a different request: send a new key.", FIELD)
     model = RESULT_MODELS[stored.response["model"]]
     return await model.get(id=stored.response["id"])
+
+
+async def forget_old_keys(now: datetime | None = None) -> int:
+    """Delete the keys older than :data:`KEEP_FOR`; returns how many."""
+    return await IdempotencyKey.filter(created_at__lt=(now or datetime.now(UTC)) - KEEP_FOR).delete()

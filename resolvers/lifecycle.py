@@ -55,7 +55,7 @@ TRANSITIONS: dict[tuple[NeedStatus, NeedStatus], frozenset[Party]] = {
     (S.TRIAGED, S.MATCHING): frozenset({STAFF}),
     (S.MATCHING, S.PROPOSED): frozenset({STAFF}),
     (S.PROPOSED, S.ACCEPTED): frozenset({PROVIDER}),
-    (S.PROPOSED, S.MATCHING): frozenset({PROVIDER, STAFF}),
+    (S.PROPOSED, S.MATCHING): frozenset({PROVIDER, STAFF, SYSTEM}),
     (S.ACCEPTED, S.IN_SERVICE): frozenset({PROVIDER}),
     (S.IN_SERVICE, S.COMPLETED): frozenset({PROVIDER}),
     (S.COMPLETED, S.CLOSED): frozenset({RESIDENT, STAFF}),

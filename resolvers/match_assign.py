@@ -30,6 +30,7 @@ from matching import (
 )
 from models import Match, Need
 from models.enums import NeedStatus
+from resolvers import lifecycle
 from resolvers.access import Viewer
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.matching import new_match
@@ -84,7 +85,7 @@ async def match_assign(viewer: Viewer, need_ids: Sequence[int], dry_run: bool = 
     providers += await organizations_offering({n.category for n in needs}, asof)
     result = await _out_of_place(assign(profiles, providers, config), needs)
     if not dry_run and result.assignments:
-        await _write(result, profiles, providers, config)
+        await _write(viewer, result, profiles, providers, config)
     return BatchOutcome(result, len(providers), written=not dry_run and bool(result.assignments))
 
 
@@ -109,7 +110,8 @@ async def _out_of_place(result: AssignmentResult, needs: Sequence[Need]) -> Assi
     return replace(result, unassigned=unassigned)
 
 
-async def _write(result: AssignmentResult, profiles: list[NeedProfile], providers: list[ProviderProfile],
+async def _write(viewer: Viewer, result: AssignmentResult, profiles: list[NeedProfile],
+                 providers: list[ProviderProfile],
                  config) -> None:
     """Proposals and need statuses in one transaction; CONFLICT (nothing written) if a need moved on."""
     by_need = {p.id: p for p in profiles}
@@ -120,9 +122,7 @@ async def _write(result: AssignmentResult, profiles: list[NeedProfile], provider
     ]
     ids = [a.need_id for a in result.assignments]
     async with in_transaction():
-        moved = await Need.filter(id__in=ids, status__in=list(ASSIGNABLE)).update(
-            status=NeedStatus.PROPOSED, updated_at=datetime.now(UTC)
-        )
-        if moved != len(ids):
+        if await Need.filter(id__in=ids, status__in=list(ASSIGNABLE)).count() != len(ids):
             raise DomainError(ErrorCode.CONFLICT, "Some needs moved on meanwhile; nothing was written.", "needIds")
+        await lifecycle.transition_many(ids, NeedStatus.PROPOSED, viewer, "批量分派 (batch assignment)")
         await Match.bulk_create(matches, batch_size=500)

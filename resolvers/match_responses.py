@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from matching import ExclusionCode, check
 from models import Match, Need, Organization, Professional
 from models.enums import OPEN_NEED_STATUSES, MatchStatus, NeedStatus, ProviderKind
+from resolvers import lifecycle
 from resolvers.access import Viewer
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.matching import not_eligible, provider_profile
@@ -88,7 +89,7 @@ async def match_accept(viewer: Viewer, match_id: int) -> Match:
             await Match.filter(need_id=need.id, status=MatchStatus.PROPOSED, dispatched_from_id=None).exclude(
                 id=match.id
             ).update(status=MatchStatus.WITHDRAWN, updated_at=now)
-            await Need.filter(id=need.id).update(status=NeedStatus.ACCEPTED, updated_at=now)
+            await lifecycle.transition(need.id, NeedStatus.ACCEPTED, viewer, "服务者已接单 (provider accepted)")
     await match.refresh_from_db()
     return match
 
@@ -105,11 +106,13 @@ async def match_decline(viewer: Viewer, match_id: int, reason: str | None) -> Ma
     async with in_transaction():
         need, match = await _locked(match)
         _require_proposed(match)
+        pending = Match.filter(need_id=need.id, status=MatchStatus.PROPOSED, dispatched_from_id=None).exclude(
+            id=match.id)
+        if match.dispatched_from_id is None and need.status == NeedStatus.PROPOSED and not await pending.exists():
+            # while the match is still live, so the provider counts as this need's provider
+            await lifecycle.transition(need.id, NeedStatus.MATCHING, viewer, text or "服务者婉拒 (provider declined)")
         await Match.filter(id=match.id).update(
             status=MatchStatus.DECLINED, decline_reason=text, responded_at=now, updated_at=now
         )
-        pending = Match.filter(need_id=need.id, status=MatchStatus.PROPOSED, dispatched_from_id=None)
-        if match.dispatched_from_id is None and need.status == NeedStatus.PROPOSED and not await pending.exists():
-            await Need.filter(id=need.id).update(status=NeedStatus.MATCHING, updated_at=now)
     await match.refresh_from_db()
     return match

@@ -12,14 +12,14 @@ one transaction. A stored match's ``score`` is the engine's score divided by 100
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
 from matching import Exclusion, ProviderProfile, RankingResult, ScoreBreakdown, check, rank, score
 from matching.context import prepare
-from models import Match, Need, Organization, Professional
+from models import Match, Organization, Professional
 from models.enums import OPEN_NEED_STATUSES, MatchStatus, NeedStatus, ProviderKind
+from resolvers import lifecycle
 from resolvers.access import Viewer
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.matching_access import require_staff
@@ -125,11 +125,8 @@ async def match_propose(viewer: Viewer, need_id: int, kind: ProviderKind, provid
         raise not_eligible(exclusions)
     match = new_match(need.id, provider, score(profile, provider, config), proposer(viewer))
     async with in_transaction():
-        moved = await Need.filter(id=need.id, status__in=list(OPEN_NEED_STATUSES)).update(
-            status=NeedStatus.PROPOSED, updated_at=datetime.now(UTC)
-        )
-        if not moved:
-            raise DomainError(ErrorCode.CONFLICT, "The need moved on meanwhile; reload it.", "needId")
+        await lifecycle.transition(need.id, NeedStatus.PROPOSED, viewer, "推荐服务者 (provider proposed)",
+                                   field="needId")
         await match.save()
     return match
 

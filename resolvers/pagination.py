@@ -17,6 +17,7 @@ from tortoise import connections
 from tortoise.models import Model
 
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.rows import row_maker
 
 T = TypeVar("T")
 CURSOR_PREFIX = "cursor:"
@@ -142,7 +143,7 @@ def _placeholders(dialect: str, count: int, start: int = 1) -> list[str]:
 
 
 async def paginate_children(relation: Relation, parent_ids: Sequence[int], args: PageArgs) -> list[Page]:
-    """One page per parent, all in one statement (ROW_NUMBER and COUNT over a partition)."""
+    """One page per parent, all in one statement (ROW_NUMBER and COUNT over a partition), as plain rows."""
     if not parent_ids:
         return []
     meta = relation.model._meta
@@ -177,12 +178,13 @@ async def paginate_children(relation: Relation, parent_ids: Sequence[int], args:
     sql = f"SELECT * FROM ({inner}) t WHERE {' AND '.join(conditions)} ORDER BY _parent, _rn"
     rows = await conn.execute_query_dict(sql.replace("LEAST_OF", least), list(parent_ids))
     grouped: dict[int, Page] = {}
+    make = row_maker(relation.model)
     for row in rows:
         parent_id, position, total = row.pop("_parent"), row.pop("_rn"), row.pop("_total")
         page = grouped.get(parent_id)
         if page is None:
             page = grouped[parent_id] = Page(items=[], offset=position - 1, total=total)
-        page.items.append(relation.model._init_from_db(**row))
+        page.items.append(make(row))
     counts = await _totals_without_rows(conn, relation, parent_ids, grouped, dialect)
     return [grouped.get(pid) or Page(items=[], offset=args.bounds(counts.get(pid, 0))[0], total=counts.get(pid, 0))
             for pid in parent_ids]

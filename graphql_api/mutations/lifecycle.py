@@ -17,7 +17,7 @@ import models
 from graphql_api.context import Info
 from graphql_api.mutations.need import NeedPayload
 from graphql_api.types.common import UserError, decode_id, user_errors
-from graphql_api.types.lifecycle import IdempotencyKey
+from graphql_api.types.lifecycle import IdempotencyKeyArgument
 from graphql_api.types.need import Need
 from graphql_api.types.service_record import ServiceRecord
 from resolvers import idempotency, need_steps, service_records
@@ -75,7 +75,7 @@ class LifecycleMutation:
         rating: Annotated[int, strawberry.argument(description="1 (poor) to 5 (excellent).")],
         comment: Annotated[str | None, strawberry.argument(description="The evaluation, in the resident's words "
                                                                        "(at most 500 characters).")] = None,
-        idempotency_key: IdempotencyKey = None,
+        idempotency_key: IdempotencyKeyArgument = None,
     ) -> NeedFeedbackPayload:
         try:
             scope = await info.context.scope()

@@ -11,7 +11,7 @@ from strawberry import relay
 from graphql_api.context import Info
 from graphql_api.types.common import GeoPointInput, UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import CareCategory, CertificationKind, Gender, Urgency
-from graphql_api.types.lifecycle import IdempotencyKey
+from graphql_api.types.lifecycle import IdempotencyKeyArgument
 from graphql_api.types.need import Need
 from resolvers import authorization as authorize
 from resolvers import idempotency
@@ -89,7 +89,7 @@ class NeedMutation:
     @strawberry.mutation(description="File a need for a resident (its history starts with a SUBMITTED event).")
     async def need_create(
         self, info: Info, input: Annotated[NeedCreateInput, strawberry.argument(description="The need.")],
-        idempotency_key: IdempotencyKey = None,
+        idempotency_key: IdempotencyKeyArgument = None,
     ) -> NeedPayload:
         try:
             scope = await info.context.scope()

@@ -11,7 +11,7 @@ from strawberry import relay
 import models
 from graphql_api.context import Info
 from graphql_api.types.common import UserError, decode_id, provided, user_errors
-from graphql_api.types.lifecycle import IdempotencyKey
+from graphql_api.types.lifecycle import IdempotencyKeyArgument
 from graphql_api.types.need import Need
 from graphql_api.types.service_record import RecordCorrection, ServiceRecord
 from resolvers import idempotency, record_corrections, service_records
@@ -64,7 +64,7 @@ class ServiceRecordMutation:
         place: Annotated[str, strawberry.argument(description="Where the service takes place (at most 200).")],
         person_in_charge: Annotated[str | None, strawberry.argument(
             description="Person in charge (负责人, at most 60 characters); defaults to the provider's name.")] = None,
-        idempotency_key: IdempotencyKey = None,
+        idempotency_key: IdempotencyKeyArgument = None,
     ) -> ServiceRecordPayload:
         try:
             scope = await info.context.scope()

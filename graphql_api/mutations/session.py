@@ -11,7 +11,7 @@ from strawberry import relay
 from graphql_api.context import Info
 from graphql_api.types.common import UserError, decode_id, provided, user_errors
 from graphql_api.types.enums import SessionKind, SessionStatus
-from graphql_api.types.lifecycle import IdempotencyKey
+from graphql_api.types.lifecycle import IdempotencyKeyArgument
 from graphql_api.types.session import Enrollment, ProjectSession
 from resolvers import authorization as authorize
 from resolvers import enrollments, idempotency
@@ -99,7 +99,7 @@ class SessionMutation:
         info: Info,
         session_id: Annotated[relay.GlobalID, strawberry.argument(description="The session.")],
         resident_id: Annotated[relay.GlobalID, strawberry.argument(description="The resident.")],
-        idempotency_key: IdempotencyKey = None,
+        idempotency_key: IdempotencyKeyArgument = None,
     ) -> EnrollmentPayload:
         try:
             scope = await info.context.scope()

@@ -14,7 +14,7 @@ from graphql_api.types.enums import NeedStatus
 from models.enums import AccountRole, label
 from resolvers.lifecycle import SYSTEM_ROLE, histories
 
-IdempotencyKey = Annotated[str | None, strawberry.argument(
+IdempotencyKeyArgument = Annotated[str | None, strawberry.argument(
     description="A key of your choice (1 to 100 characters, e.g. a UUID) that makes a retry safe: sending the "
                 "same request again with the same key returns the first result and creates nothing new; the "
                 "same key with different arguments is refused with IDEMPOTENCY_KEY_REUSED.",

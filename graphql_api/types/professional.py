@@ -60,7 +60,6 @@ class Professional(relay.Node):
     skills: list[str] = strawberry.field(description="Skills, free text tags.")
     languages: list[str] = strawberry.field(description="Languages and dialects, e.g. zh, hangzhou-dialect.")
     years_experience: float = strawberry.field(description="Years of professional experience.")
-    availability: list[WeeklySlot] = strawberry.field(description="Weekly availability, by weekday and start.")
     max_concurrent_assignments: int = strawberry.field(description="Most assignments taken on at once.")
     is_association_member: bool = strawberry.field(description="Member of the New Social Stratum Association.")
     association_role: AssociationRole | None = strawberry.field(description="Office held in the association.")
@@ -70,6 +69,7 @@ class Professional(relay.Node):
     phone: str | None = strawberry.field(description="Mobile number, masked (138****5678): personal information.")
     created_at: datetime = strawberry.field(description="When the record was created.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
+    slots: strawberry.Private[list[dict]]
 
     @classmethod
     def from_model(cls, row: models.Professional) -> Professional:
@@ -78,12 +78,16 @@ class Professional(relay.Node):
             id=row.id, name=row.name, gender=row.gender, profession=row.profession, bio=row.bio,
             categories=row.categories, skills=row.skills, languages=row.languages,
             years_experience=row.years_experience,
-            availability=[WeeklySlot.from_json(s) for s in row.availability or []],
+            slots=row.availability or [],
             max_concurrent_assignments=row.max_concurrent, is_association_member=row.is_association_member,
             association_role=row.association_role, joined_association_on=row.joined_association_on,
             status=row.status, service_radius_km=row.travel_km, phone=mask_phone(row.phone),
             created_at=row.created_at, updated_at=row.updated_at,
         )
+
+    @strawberry.field(description="Weekly availability, by weekday and start.")
+    def availability(self) -> list[WeeklySlot]:
+        return [WeeklySlot.from_json(slot) for slot in self.slots]  # built only when asked for
 
     @strawberry.field(description="Chinese display label of `gender`.")
     def gender_label(self) -> str | None:

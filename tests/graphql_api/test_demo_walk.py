@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
 
@@ -12,12 +11,7 @@ from models.enums import NeedStatus
 from resolvers.access import Role, Viewer
 from resolvers.demo import load_demo_data
 from tests.factories_residents import gid
-
-ROOT = Path(__file__).resolve().parents[2]
-#: The PROPOSED and ACCEPTED events are written by the matching services once they call
-#: ``resolvers.lifecycle.transition``; until they do, the history misses those two steps.
-MATCHING_WIRED = all("lifecycle" in (ROOT / "resolvers" / name).read_text(encoding="utf-8")
-                     for name in ("matching.py", "match_responses.py"))
+from tests.lifecycle_wiring import MATCHING_WIRED
 
 STEP = """mutation($id: ID!) { %s(id: $id) { need { status } errors { code message } } }"""
 CANDIDATES = """query($need: ID!) { matchCandidates(needId: $need, first: 20) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -138,3 +139,14 @@ async def test_a_crash_after_the_creation_leaves_neither_the_key_nor_the_row(db)
     with pytest.raises(DomainError) as refused:
         idempotency.keyed_request(Viewer(), "needCreate", "k", {})
     assert refused.value.code == ErrorCode.UNAUTHENTICATED
+
+
+async def test_keys_are_forgotten_after_a_week(db):
+    _, here, _ = await make_areas()
+    elder = await make_elder(here)
+    viewer = Viewer(role=Role.RESIDENT, account_id=7, resident_id=elder.id)
+    for key in ("old", "new"):
+        await idempotency.once(idempotency.keyed_request(viewer, "needCreate", key, {}), lambda: make_need(elder))
+    await IdempotencyKey.filter(key="old").update(created_at=datetime.now(UTC) - timedelta(days=8))
+    assert await idempotency.forget_old_keys() == 1
+    assert await IdempotencyKey.all().values_list("key", flat=True) == ["new"]

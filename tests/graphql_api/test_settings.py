@@ -43,7 +43,13 @@ def test_production_with_postgres_and_secret(monkeypatch):
     settings = Settings.from_env()
     assert settings.database_url == "postgres://linli:pw@db:5432/linli"
     assert settings.load_demo_data is False
-    assert settings.tortoise_config()["connections"]["default"] == settings.database_url
+    connection = settings.tortoise_config()["connections"]["default"]
+    url = connection if isinstance(connection, str) else None
+    if url is None:
+        assert connection["engine"] == "tortoise.backends.asyncpg"
+        assert (connection["credentials"]["host"], connection["credentials"]["database"]) == ("db", "linli")
+    else:
+        assert url == settings.database_url
 
 
 def test_unknown_environment_is_refused(monkeypatch):

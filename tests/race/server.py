@@ -30,8 +30,8 @@ from tests.conftest import BACKEND, POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "race-tests-secret-" + "x" * 32
-#: Rounds of each race: ``LINLI_RACE_REPEAT``, else 20 on PostgreSQL and 2 on SQLite (one writer at a time).
-REPEAT = int(os.environ.get("LINLI_RACE_REPEAT") or (20 if BACKEND == "postgres" else 2))
+#: Rounds of each race: ``LINLI_RACE_REPEAT``, else 20 on PostgreSQL and 5 on SQLite (one writer at a time).
+REPEAT = int(os.environ.get("LINLI_RACE_REPEAT") or (20 if BACKEND == "postgres" else 5))
 #: PostgreSQL takes several workers (processes); SQLite, a single writer, one.
 WORKERS = 2 if BACKEND == "postgres" else 1
 

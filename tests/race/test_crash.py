@@ -21,7 +21,6 @@ import itertools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from tortoise.context import TortoiseContext
@@ -31,15 +30,13 @@ from models.enums import AccountRole, EnrollmentStatus, NeedStatus
 from tests.conftest import BACKEND
 from tests.factories_matching import local, make_open_need
 from tests.factories_residents import gid
+from tests.lifecycle_wiring import MATCHING_WIRED
 from tests.race import world
 from tests.race.server import LinliServer, client, create_schema, database_url, drop, post, tortoise_config
 
 pytestmark = [pytest.mark.race,
               pytest.mark.skipif(BACKEND != "postgres", reason="the crash test runs on PostgreSQL")]
 
-ROOT = Path(__file__).resolve().parents[2]
-MATCHING_WIRED = all("lifecycle" in (ROOT / "resolvers" / name).read_text(encoding="utf-8")
-                     for name in ("matching.py", "match_responses.py"))
 CREATE = """mutation($input: NeedCreateInput!, $key: String) { needCreate(input: $input, idempotencyKey: $key) {
   need { id } errors { code } } }"""
 ENROLL = """mutation($session: ID!, $resident: ID!) { sessionEnroll(sessionId: $session, residentId: $resident) {

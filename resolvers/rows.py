@@ -1,0 +1,82 @@
+"""Plain rows for the hot read paths: the values of a model's columns as attributes, without an ORM instance.
+
+Building a Tortoise model instance runs its ``__setattr__`` and every field's conversion for each column
+of each row; the read paths of the API (per-parent pages, look-ups by id) only read the values. A
+:class:`Row` holds the same Python values a model instance would (times in the configured time zone,
+JSON decoded, enums as enum members), converted only where the driver's value differs: on PostgreSQL
+times, JSON and enums; on SQLite every field, through the field's own ``to_python_value``. Rows are
+read-only snapshots: to change data, services load model instances as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from tortoise import connections, fields
+from tortoise.models import Model
+
+#: Field classes whose PostgreSQL values asyncpg already returns as the model would hold them.
+NATIVE_ON_POSTGRES = (fields.IntField, fields.BigIntField, fields.SmallIntField, fields.CharField,
+                      fields.TextField, fields.FloatField, fields.BooleanField, fields.DateField)
+
+
+class Row:
+    """One row of ``model`` as attributes (``pk`` is the id, as on a model instance)."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
+
+    @property
+    def pk(self) -> Any:
+        """The primary key."""
+        return self.__dict__["id"]
+
+    def __repr__(self) -> str:
+        return f"<Row {self.__dict__.get('id')}>"
+
+
+@cache
+def _conversions(model: type[Model], dialect: str) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+    """(column, attribute, conversion) for the columns whose driver value needs converting."""
+    meta = model._meta
+    converted = []
+    for name, column in meta.fields_db_projection.items():
+        field = meta.fields_map[name]
+        if dialect == "postgres" and type(field) in NATIVE_ON_POSTGRES and column == name:
+            continue
+        converted.append((column, name, field.to_python_value))
+    return tuple(converted)
+
+
+def row_maker(model: type[Model]) -> Callable[[dict[str, Any]], Row]:
+    """A function building :class:`Row` objects of ``model`` from column dicts (consumed)."""
+    dialect = connections.get(model._meta.default_connection or "default").capabilities.dialect
+    conversions = _conversions(model, dialect)
+
+    def make(values: dict[str, Any]) -> Row:
+        for column, name, convert in conversions:
+            value = values.pop(column) if column != name else values[column]
+            values[name] = convert(value) if value is not None else None
+        return Row(values)
+
+    return make
+
+
+async def rows_by_id(model: type[Model], ids: Sequence[Any]) -> dict[Any, Row]:
+    """The rows of ``model`` with these primary keys, by key (one statement)."""
+    if not ids:
+        return {}
+    meta = model._meta
+    conn = connections.get(meta.default_connection or "default")
+    if conn.capabilities.dialect == "postgres":
+        sql, values = f'SELECT * FROM "{meta.db_table}" WHERE "{meta.db_pk_column}" = ANY($1)', [list(ids)]
+    else:
+        sql, values = f'SELECT * FROM "{meta.db_table}" WHERE "{meta.db_pk_column}" IN ({", ".join("?" * len(ids))})', \
+            list(ids)
+    make = row_maker(model)
+    rows = [make(row) for row in await conn.execute_query_dict(sql, values)]
+    return {row.pk: row for row in rows}
