@@ -115,15 +115,22 @@ def peak_rss_mb(server: Server) -> float:
     return int(line.split()[1]) / 1024
 
 
-def measure(server: Server, base: str, requests: Path, args: argparse.Namespace) -> Side:
-    """Drive one server for ``--seconds`` and read its counters around the run."""
-    before = counters(base)
-    result = drive(server.port, requests, args.connections, args.seconds)
-    after = counters(base)
+def cpu_seconds(server: Server) -> float:
+    """User and system CPU time the server process has used so far."""
+    fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(server: Server, base: str, requests: Path, args: argparse.Namespace, seconds: float) -> Side:
+    """Drive one server for ``seconds`` and read its counters around the run."""
+    before, cpu = counters(base), cpu_seconds(server)
+    result = drive(server.port, requests, args.connections, seconds)
+    cpu, after = cpu_seconds(server) - cpu, counters(base)
     served = max(after["requests"] - before["requests"], 1)
     return Side(rps=result["rps"], p50_ms=result["p50_ms"], p99_ms=result["p99_ms"],
                 statements=(after["statements"] - before["statements"]) / served, failures=result["failures"],
-                rss_mb=peak_rss_mb(server))
+                rss_mb=peak_rss_mb(server), cpu_ms=cpu * 1000 / served, requests=result["requests"],
+                seconds=result["seconds"])
 
 
 def same_data(shape: Shape, texts: list[str], token: str, graphql: str, raw: str) -> list[str]:
@@ -174,8 +181,9 @@ def run_shape(shape: Shape, variables: list[dict], account: object, servers: dic
     row.notes += same_data(shape, texts, token, graphql, raw)
     for port in (raw_server.port, graphql_server.port):
         drive(port, requests, args.connections, args.warmup)
-    row.raw = measure(raw_server, raw, requests, args)
-    row.graphql = measure(graphql_server, graphql, requests, args)
+    for _ in range(args.rounds):  # alternate in short slices, so a busy moment of the machine hits both sides
+        row.raw = row.raw.merge(measure(raw_server, raw, requests, args, args.seconds / args.rounds))
+        row.graphql = row.graphql.merge(measure(graphql_server, graphql, requests, args, args.seconds / args.rounds))
     for side, name in ((row.graphql, "GraphQL"), (row.raw, "raw")):
         if side.failures:
             row.notes.append(f"{side.failures} failed {name} requests")
@@ -206,7 +214,10 @@ def context_lines(args: argparse.Namespace, ceiling: dict) -> dict[str, str]:
         "machine": f"{os.cpu_count()} cores; each server one uvicorn process pinned to core {SERVER_CPU}, "
                    f"the driver pinned to core {DRIVER_CPU}, PostgreSQL unpinned",
         "load": f"{args.connections} keep-alive connections, closed loop, {args.seconds:g} s per shape and side "
-                f"after {args.warmup:g} s of warm-up, {args.variants} different requests per shape round-robin",
+                f"in {args.rounds} alternating slices after {args.warmup:g} s of warm-up, {args.variants} different "
+                "requests per shape round-robin",
+        "CPU per request": "the server process's user + system time over the requests it served (a figure the "
+                           "other processes of a busy machine skew less than throughput)",
         "driver ceiling": f"{ceiling['rps']:,.0f} req/s against a server that answers at once (p50 "
                           f"{ceiling['p50_ms']:.2f} ms): far above every figure below, so the driver is not the limit",
         "command": "`.venv/bin/python -m bench.run " + " ".join(sys.argv[1:]) + "`",
@@ -247,6 +258,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per shape and side")
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=4, help="alternations of the two sides per shape")
     parser.add_argument("--variants", type=int, default=200, help="different requests per shape")
     parser.add_argument("--shapes", type=lambda s: set(s.split(",")), default=None)
     parser.add_argument("--port", type=int, default=8801)
@@ -264,7 +276,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
             setattr(args, name, SMOKE_SIZES[name] if args.smoke else getattr(defaults, name))
     args.database_url = args.database_url or (SMOKE_URL if args.smoke else DEFAULT_URL)
     if args.smoke:
-        args.seconds, args.warmup, args.connections, args.variants = 1.0, 0.3, 4, 20
+        args.seconds, args.warmup, args.connections, args.variants, args.rounds = 1.0, 0.3, 4, 20, 1
     return args
 
 

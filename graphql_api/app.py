@@ -41,6 +41,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         else:
             yield
         await cache.close()
+        if graphql.public_cache is not None:
+            await graphql.public_cache.close()
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

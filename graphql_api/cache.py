@@ -5,15 +5,19 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from aiocache import Cache
-from aiocache.serializers import JsonSerializer
+from aiocache.serializers import BaseSerializer, JsonSerializer
 
 from graphql_api.settings import Settings
 
 
-def build_cache(settings: Settings) -> Cache:
-    """An aiocache instance for this process, namespaced so several deployments can share a Redis."""
+def build_cache(settings: Settings, serializer: BaseSerializer | None = None) -> Cache:
+    """An aiocache instance for this process, namespaced so several deployments can share a Redis.
+
+    Values are JSON unless another ``serializer`` is given (the public read cache keeps rows by pickle).
+    """
+    serializer = serializer or JsonSerializer()
     if not settings.redis_url:
-        return Cache(Cache.MEMORY, serializer=JsonSerializer(), namespace=settings.cache_namespace)
+        return Cache(Cache.MEMORY, serializer=serializer, namespace=settings.cache_namespace)
     url = urlparse(settings.redis_url)
     if url.scheme not in {"redis", "rediss"}:
         raise ValueError(f"REDIS_URL must start with redis:// or rediss://, not {settings.redis_url!r}")
@@ -24,6 +28,6 @@ def build_cache(settings: Settings) -> Cache:
         db=int((url.path or "/0").lstrip("/") or 0),
         password=url.password,
         ssl=url.scheme == "rediss",
-        serializer=JsonSerializer(),
+        serializer=serializer,
         namespace=settings.cache_namespace,
     )

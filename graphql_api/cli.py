@@ -88,6 +88,9 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Migrate, load demo data on first run, then start uvicorn."""
     import uvicorn
 
+    if workers > 1 and not settings.redis_url:
+        sys.exit("linli: several workers share rate budgets, persisted queries and the public read cache only "
+                 "through Redis: set REDIS_URL, or run one worker.")
     log.info("Applying migrations to %s", settings.database_url.split("@")[-1])
     asyncio.run(apply_migrations(settings))
     if settings.load_demo_data:

@@ -17,13 +17,17 @@ from resolvers.scope import Scope, load_scope
 
 @dataclass
 class Context:
-    """What a resolver may use: the settings, the request, this request's loaders and its caller."""
+    """What a resolver may use: the settings, the request, this request's loaders and its caller.
+
+    ``public_cache`` is the app's :class:`~graphql_api.public_cache.PublicCache` (None when it is off).
+    """
 
     settings: Settings
     request: Any = None
     response: Any = None
     loaders: Loaders = field(default_factory=Loaders)
     viewer: Viewer = ANONYMOUS
+    public_cache: Any = None
     _scope: asyncio.Task | None = None
 
     async def scope(self) -> Scope:

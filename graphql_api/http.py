@@ -34,7 +34,9 @@ from strawberry.types.graphql import OperationType
 
 from graphql_api.auth import viewer_from_request
 from graphql_api.context import Context
+from graphql_api.loaders import Loaders
 from graphql_api.persisted import PersistedQueries, PersistedQueryError
+from graphql_api.public_cache import PublicCache, PublicReads
 from graphql_api.rate_limit import LIMITER_SCOPE_KEY, RateLimiter
 from graphql_api.responses import GRAPHQL_RESPONSE, JSON, EdgeError, negotiate, outcome, without_suggestions
 from graphql_api.settings import Settings
@@ -57,10 +59,13 @@ class LinliGraphQL(GraphQL):
         self.settings = settings
         self.limiter = RateLimiter(cache, settings.limits)
         self.persisted = PersistedQueries(cache, settings)
+        self.public_cache = PublicCache(settings) if settings.public_cache else None
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         viewer = await viewer_from_request(request, self.settings)
-        return Context(settings=self.settings, request=request, response=response, viewer=viewer)
+        public = PublicReads(self.public_cache) if self.public_cache is not None else None
+        return Context(settings=self.settings, request=request, response=response, viewer=viewer,
+                       loaders=Loaders(public), public_cache=self.public_cache)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # no subscriptions: operations over WebSockets would skip the rules above

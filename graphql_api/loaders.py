@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
@@ -12,11 +13,32 @@ from resolvers.pagination import Page, PageArgs, paginate_children
 from resolvers.relations import RELATIONS
 from resolvers.rows import Row, rows_by_id
 
+if TYPE_CHECKING:
+    from graphql_api.public_cache import PublicReads
+
+PUBLIC_TABLES = frozenset({"area", "organization", "professional", "project", "project_session"})
+PUBLIC_RELATIONS = {
+    "area.children": ("area",),
+    "organization.incubatees": ("organization",),
+    "organization.projects": ("project",),
+    "organization.memberships": ("membership",),
+    "professional.memberships": ("membership",),
+    "professional.service_areas": ("area", "professional_service_area"),
+    "professional.led_projects": ("project", "project_lead"),
+    "project.leads": ("professional", "project_lead"),
+    "project.sessions": ("project_session",),
+}
+
 
 class Loaders:
-    """Lazily created DataLoaders, one set per request (so nothing leaks between callers)."""
+    """Lazily created DataLoaders, one set per request (so nothing leaks between callers).
 
-    def __init__(self) -> None:
+    With ``public`` (the public read cache, :mod:`graphql_api.public_cache`) the public tables' rows and
+    nested lists come from the shared cache when they are there; the rest always from the database.
+    """
+
+    def __init__(self, public: PublicReads | None = None) -> None:
+        self.public = public
         self._by_id: dict[type[Model], DataLoader[int, Row | None]] = {}
         self._pages: dict[tuple[str, PageArgs], DataLoader[int, Page]] = {}
         self._batches: dict[str, DataLoader[Any, Any]] = {}
@@ -25,8 +47,14 @@ class Loaders:
         """Rows of ``model`` by primary key (None for a missing id), one SELECT per batch, as plain rows."""
         loader = self._by_id.get(model)
         if loader is None:
+            table = model._meta.db_table
+
             async def load(ids: Sequence[int]) -> list[Row | None]:
-                rows = await rows_by_id(model, list(dict.fromkeys(ids)))
+                unique = list(dict.fromkeys(ids))
+                if self.public is not None and table in PUBLIC_TABLES:
+                    rows = await self.public.rows(table, unique, lambda missing: rows_by_id(model, missing))
+                else:
+                    rows = await rows_by_id(model, unique)
                 return [rows.get(i) for i in ids]
 
             loader = self._by_id[model] = DataLoader(load_fn=load)
@@ -39,11 +67,24 @@ class Loaders:
         if loader is None:
             definition = RELATIONS[relation]
 
+            tables = PUBLIC_RELATIONS.get(relation) if self.public is not None else None
+
             async def load(parent_ids: Sequence[int]) -> list[Page]:
+                if tables:
+                    return await self.public.pages(  # type: ignore[union-attr]
+                        tables, f"{relation}:{args}", list(parent_ids),
+                        lambda missing: paginate_children(definition, missing, args))
                 return await paginate_children(definition, list(parent_ids), args)
 
             loader = self._pages[key] = DataLoader(load_fn=load)
         return loader
+
+    async def public_page(self, tables: tuple[str, ...], key: object, load: Callable[[], Awaitable[Page]]) -> Page:
+        """A top-level page of public rows (``key``: what selects it), through the public cache when on."""
+        if self.public is None:
+            return await load()
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()
+        return await self.public.page(tables, digest, load)
 
     def batch(self, name: str, fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
         """The loader called ``name`` for an arbitrary batch function (one result per key, in order)."""

@@ -32,6 +32,7 @@ from graphql_api.mutations.resident import ResidentMutation
 from graphql_api.mutations.service_record import ServiceRecordMutation
 from graphql_api.mutations.session import SessionMutation
 from graphql_api.permissions import require_sign_in
+from graphql_api.public_cache import InvalidatePublicReads
 from graphql_api.queries.accounts import AccountQuery
 from graphql_api.queries.directory import DirectoryQuery
 from graphql_api.queries.matching import MatchingQuery
@@ -76,7 +77,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(relay_max_results=100),
-    extensions=[CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit, DocumentCache],
+    extensions=[CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit, DocumentCache, InvalidatePublicReads],
 )
 
 

@@ -184,12 +184,16 @@ class Settings:
         """The Tortoise ORM configuration for this process.
 
         With ``statement_timeout`` (the serving app) PostgreSQL cancels any statement running longer than
-        ``limits.statement_timeout_ms``; migrations and the command line run without it.
+        ``limits.statement_timeout_ms``; migrations and the command line run without it. With
+        ``DATABASE_REPLICA_URL`` a second connection, ``replica``, serves heavy reads (:mod:`resolvers.replica`).
         """
         if self.uses_sqlite:
             Path(self.database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+        connections = {"default": self._connection(statement_timeout)}
+        if self.database_replica_url and not self.uses_sqlite:  # heavy reads (resolvers.replica)
+            connections["replica"] = self._connection(statement_timeout, self.database_replica_url)
         return {
-            "connections": {"default": self._connection(statement_timeout)},
+            "connections": connections,
             "apps": {
                 "models": {
                     "models": ["models"],

@@ -25,6 +25,7 @@ from models.enums import (
 from resolvers import lifecycle
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.lifecycle import Actor
+from resolvers.replica import on_replica
 from resolvers.residents import SHANGHAI, check_community, text_list
 
 EDITABLE_STATUSES = frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED})
@@ -66,8 +67,8 @@ class NeedFilter:
 
 
 def need_queryset(criteria: NeedFilter, order: str = "NEWEST"):
-    """The filtered, ordered need list (not yet executed)."""
-    qs = Need.all()
+    """The filtered, ordered need list (not yet executed; on the read replica when there is one)."""
+    qs = on_replica(Need.all())
     if criteria.community_id is not None:
         qs = qs.filter(community_id=criteria.community_id)
     statuses = criteria.status_set()

@@ -22,6 +22,7 @@ from models import Match, Need
 from models.enums import MatchStatus, NeedStatus
 from resolvers.authorization import require
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.replica import on_replica
 from resolvers.scope import Scope
 
 DEFAULT_HOURS = 24
@@ -50,8 +51,8 @@ def queue_scope(scope: Scope, community_id: int | None, hours: int = DEFAULT_HOU
 
 
 def queue_queryset(queue: str, where: QueueScope, now: datetime | None = None):
-    """The needs of one queue, oldest first (not yet executed)."""
-    qs = Need.all()
+    """The needs of one queue, oldest first (not yet executed; on the read replica when there is one)."""
+    qs = on_replica(Need.all())
     if where.community_ids is not None:
         qs = qs.filter(community_id__in=sorted(where.community_ids))
     if queue == "awaiting_triage":

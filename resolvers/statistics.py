@@ -15,6 +15,7 @@ from models import Need
 from models.enums import CareCategory, NeedStatus
 from resolvers.access import Role
 from resolvers.authorization import require
+from resolvers.replica import on_replica
 from resolvers.scope import Scope
 
 MIN_CELL = 3
@@ -37,7 +38,7 @@ async def need_counts(scope: Scope, since: datetime | None, until: datetime | No
     partner = viewer.role == Role.PARTNER
     require(scope, scope.is_staff or (partner and STATS_READ in viewer.scopes),
             "Statistics are for centre staff and partners with the stats:read scope.")
-    qs = Need.all()
+    qs = on_replica(Need.all())
     if scope.is_staff and scope.area_ids is not None:
         qs = qs.filter(community_id__in=list(scope.area_ids))
     if since is not None:

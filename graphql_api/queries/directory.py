@@ -68,12 +68,15 @@ class DirectoryQuery:
     @strawberry.field(description="The organization directory (public data only).")
     async def organizations(
         self,
+        info: Info,
         filter: Annotated[OrganizationFilter | None, strawberry.argument(description="Filters.")] = None,
         order_by: Annotated[OrganizationOrder, strawberry.argument(description="Order.")] = OrganizationOrder.NAME,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Organization]:
-        criteria = filter.to_criteria() if filter else Criteria()
-        page = await paginate(organization_queryset(criteria, order_by.value), page_args(first, after, last, before))
+        criteria, args = filter.to_criteria() if filter else Criteria(), page_args(first, after, last, before)
+        page = await info.context.loaders.public_page(
+            ("organization",), ("organizations", criteria, order_by.value, args),
+            lambda: paginate(organization_queryset(criteria, order_by.value), args))
         return Connection.from_page(page, Organization.from_model)
 
     @strawberry.field(description="Display labels of every enum value, for clients to cache.")

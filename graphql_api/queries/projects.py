@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import CareCategory, ProjectStatus, SessionKind, SessionStatus, TargetGroup
 from graphql_api.types.project import Project
@@ -74,21 +75,27 @@ class ProjectQuery:
     @strawberry.field(description="Public-welfare projects.")
     async def projects(
         self,
+        info: Info,
         filter: Annotated[ProjectFilter | None, strawberry.argument(description="Filters.")] = None,
         order_by: Annotated[ProjectOrder, strawberry.argument(description="Order.")] = ProjectOrder.NAME,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Project]:
-        criteria = filter.to_criteria() if filter else ProjectCriteria()
-        page = await paginate(project_queryset(criteria, order_by.value), page_args(first, after, last, before))
+        criteria, args = filter.to_criteria() if filter else ProjectCriteria(), page_args(first, after, last, before)
+        page = await info.context.loaders.public_page(
+            ("project", "project_lead", "project_claim"), ("projects", criteria, order_by.value, args),
+            lambda: paginate(project_queryset(criteria, order_by.value), args))
         return Connection.from_page(page, Project.from_model)
 
     @strawberry.field(description="Sessions of all projects, e.g. this week's classes and reading sessions.")
     async def sessions(
         self,
+        info: Info,
         filter: Annotated[SessionFilter | None, strawberry.argument(description="Filters.")] = None,
         order_by: Annotated[SessionOrder, strawberry.argument(description="Order.")] = SessionOrder.STARTS_AT,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[ProjectSession]:
-        criteria = filter.to_criteria() if filter else SessionCriteria()
-        page = await paginate(session_queryset(criteria, order_by.value), page_args(first, after, last, before))
+        criteria, args = filter.to_criteria() if filter else SessionCriteria(), page_args(first, after, last, before)
+        page = await info.context.loaders.public_page(
+            ("project_session", "project"), ("sessions", criteria, order_by.value, args),
+            lambda: paginate(session_queryset(criteria, order_by.value), args))
         return Connection.from_page(page, ProjectSession.from_model)

@@ -1,9 +1,9 @@
 """A real Linli server for the race and crash tests: its own database, uvicorn in a subprocess, real tokens.
 
 ``prepare_database`` creates a fresh database (PostgreSQL: a new one on the test server; SQLite: a file)
-and its schema. ``LinliServer`` starts ``uvicorn graphql_api.main:app`` processes on free 127.0.0.1 ports,
-each in its own process group, configured only through the environment, as in production. ``bearer_for``
-mints a signed access token for an account, exactly as a sign-in would.
+and applies the checked-in migrations. ``LinliServer`` starts ``uvicorn graphql_api.main:app`` processes
+on free 127.0.0.1 ports, each in its own process group, configured only through the environment, as in
+production. ``bearer_for`` mints a signed access token for an account, exactly as a sign-in would.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from tortoise import Tortoise
 from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate
 
 from graphql_api.settings import Settings
 from models import Account
@@ -51,15 +53,13 @@ def tortoise_config(url: str) -> dict:
 
 
 async def create_schema(url: str) -> None:
-    """Create the database and its tables.
-
-    The new tables (events, records, idempotency keys) have no migration until they are generated at
-    integration; then replace ``generate_schemas`` by ``await migrate(config=tortoise_config(url))``
-    (``tortoise.migrations.api.migrate``), the way ``linli migrate`` does.
-    """
+    """Create the database and bring it to the latest checked-in migration, as ``linli migrate`` does."""
     async with TortoiseContext() as ctx:
         await ctx.init(config=tortoise_config(url), _create_db=True)
-        await ctx.generate_schemas()
+    try:
+        await migrate(config=tortoise_config(url))
+    finally:
+        await Tortoise.close_connections()
 
 
 def prepare_database(tmp_dir: Path) -> str:

@@ -1,0 +1,158 @@
+"""The public read cache: non-personal reads kept in the shared cache, invalidated by the writes that change them.
+
+What is cached are the rows behind public data, never an answer: the organization directory and the
+project and session listings (top-level pages), the public nested lists (an organization's members and
+projects, a project's sessions and leads, a professional's memberships and service areas, an area's
+communities) and the public rows looked up by id (areas, organizations, professionals, projects,
+sessions). The GraphQL types still build every answer from those rows per caller, so masking and
+permissions are untouched. Residents, needs, matches, accounts and everything personal are never cached.
+
+Invalidation is by generation: every cached entry's key holds the current generation of each table it
+was read from (``gen:<table>`` in the cache), and every mutation bumps the generations of the tables it
+may write, after it has committed and before its answer leaves (:class:`InvalidatePublicReads`). A
+client therefore never reads, anywhere, data older than its own last write; entries of an old generation
+are simply never read again and expire (``PUBLIC_TTL``). With ``REDIS_URL`` the generations and entries
+live in Redis and every process shares them; the in-memory cache is for a single process (``linli serve``
+refuses several workers without Redis). ``LINLI_PUBLIC_CACHE=0`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from aiocache.serializers import PickleSerializer
+from graphql import FieldNode, OperationType, get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from graphql_api.cache import build_cache
+from graphql_api.loaders import PUBLIC_RELATIONS, PUBLIC_TABLES
+from graphql_api.settings import Settings
+from resolvers.pagination import Page
+from resolvers.rows import Row
+
+PUBLIC_TTL = 600
+__all__ = ["PUBLIC_RELATIONS", "PUBLIC_TABLES", "InvalidatePublicReads", "PublicCache", "PublicReads"]
+ALL_TABLES = ("area", "organization", "membership", "professional", "professional_service_area", "project",
+              "project_lead", "project_session", "project_claim", "enrollment")
+#: Which tables the mutations of each noun may write (matched on the start of the mutation's name).
+WRITES = {
+    "organization": ("organization",),
+    "professional": ("professional", "professional_service_area", "membership"),
+    "certification": ("professional",),
+    "membership": ("membership",),
+    "project": ALL_TABLES,
+    "session": ("project_session", "enrollment"),
+    "enrollment": ("project_session", "enrollment"),
+}
+#: Mutations of these nouns write nothing public (residents, needs, matches, accounts, sign-in, privacy).
+PRIVATE_NOUNS = ("resident", "guardianship", "consent", "need", "match", "service", "wechat", "staff", "token",
+                 "logout", "account", "apiKey", "childDataApproval")
+
+
+def tables_written(mutation: str) -> tuple[str, ...]:
+    """The public tables a mutation may write: its noun's, none for private nouns, all for an unknown one."""
+    for noun, tables in WRITES.items():
+        if mutation.startswith(noun):
+            return tables
+    return () if mutation.startswith(PRIVATE_NOUNS) else ALL_TABLES
+
+
+def snapshot(item: Any) -> dict[str, Any]:
+    """The column values of a model instance or row (what is cached of it)."""
+    if isinstance(item, Row):
+        return dict(vars(item))
+    return {name: getattr(item, name) for name in item._meta.fields_db_projection}
+
+
+def _counter(value: object) -> object:
+    """A generation as stored by ``increment`` (a number, not a pickle)."""
+    return value
+
+
+class PublicCache:
+    """The process's handle on the shared cache for public reads (one per app)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.cache = build_cache(settings, serializer=PickleSerializer())
+
+    async def bump(self, tables: Iterable[str]) -> None:
+        """Start a new generation of each table: what was cached from them is not read again."""
+        for table in sorted(set(tables)):
+            await self.cache.increment(f"gen:{table}", 1)
+
+    async def close(self) -> None:
+        await self.cache.close()
+
+
+class PublicReads:
+    """One request's view of the public cache: generations read once per request."""
+
+    def __init__(self, shared: PublicCache) -> None:
+        self.shared = shared
+        self.generations: dict[str, int] = {}
+
+    async def _key(self, tables: Iterable[str], key: str) -> str:
+        wanted = sorted(set(tables))
+        missing = [t for t in wanted if t not in self.generations]
+        if missing:
+            values = await self.shared.cache.multi_get([f"gen:{t}" for t in missing], loads_fn=_counter)
+            self.generations.update({t: int(v or 0) for t, v in zip(missing, values, strict=True)})
+        return f"{key}|" + ",".join(f"{t}={self.generations[t]}" for t in wanted)
+
+    async def page(self, tables: Iterable[str], key: str, load: Callable[[], Awaitable[Page]]) -> Page:
+        """A page of public rows: from the cache, or loaded and kept."""
+        full = await self._key(tables, f"page:{key}")
+        cached = await self.shared.cache.get(full)
+        if cached is not None:
+            offset, total, items = cached
+            return Page(items=[Row(values) for values in items], offset=offset, total=total)
+        page = await load()
+        await self.shared.cache.set(full, (page.offset, page.total, [snapshot(i) for i in page.items]),
+                                    ttl=PUBLIC_TTL)
+        return page
+
+    async def pages(self, tables: Iterable[str], key: str, parent_ids: list[Any],
+                    load: Callable[[list[Any]], Awaitable[list[Page]]]) -> list[Page]:
+        """One page per parent: the cached ones, and the missing ones loaded together and kept."""
+        keys = [await self._key(tables, f"pages:{key}:{parent}") for parent in parent_ids]
+        found = await self.shared.cache.multi_get(keys)
+        missing = [i for i, value in enumerate(found) if value is None]
+        loaded = await load([parent_ids[i] for i in missing]) if missing else []
+        if loaded:
+            await self.shared.cache.multi_set(
+                [(keys[i], (p.offset, p.total, [snapshot(x) for x in p.items])) for i, p in zip(missing, loaded,
+                                                                                              strict=True)],
+                ttl=PUBLIC_TTL)
+        fresh = dict(zip(missing, loaded, strict=True))
+        return [fresh[i] if i in fresh else Page(items=[Row(v) for v in found[i][2]], offset=found[i][0],
+                                                  total=found[i][1]) for i in range(len(parent_ids))]
+
+    async def rows(self, table: str, ids: list[Any], load: Callable[[list[Any]], Awaitable[dict[Any, Any]]]
+                   ) -> dict[Any, Any]:
+        """Rows of a public table by id: the cached ones, and the missing ones loaded together and kept."""
+        keys = [await self._key((table,), f"row:{table}:{i}") for i in ids]
+        found = await self.shared.cache.multi_get(keys)
+        rows = {i: Row(values) for i, values in zip(ids, found, strict=True) if values is not None}
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            loaded = await load(missing)
+            await self.shared.cache.multi_set(
+                [(keys[ids.index(i)], snapshot(row)) for i, row in loaded.items()], ttl=PUBLIC_TTL)
+            rows.update(loaded)
+        return rows
+
+
+class InvalidatePublicReads(SchemaExtension):
+    """After a mutation ran (its writes committed), bump the generations of the public tables it may write."""
+
+    async def on_operation(self):  # type: ignore[override]
+        yield
+        context = self.execution_context
+        shared = getattr(context.context, "public_cache", None)
+        document = context.graphql_document
+        operation = get_operation_ast(document, context.operation_name) if document else None
+        if shared is None or operation is None or operation.operation is not OperationType.MUTATION:
+            return
+        names = [s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)]
+        await shared.bump(t for name in names for t in tables_written(name))
