@@ -39,7 +39,8 @@ async def test_a_write_is_read_back_at_once_through_the_cache(gql):
     nodes = {e["node"]["id"]: e["node"] for e in (await gql.ok(DIRECTORY, headers=headers))["organizations"]["edges"]}
     hub_node = nodes[gid("Organization", hub.id)]
     assert hub_node["name"] == "和诚中心"
-    assert hub_node["memberships"]["edges"] == [{"node": {"professional": {"name": "林晓雯", "profession": "幼儿教师"}}}]
+    member = {"professional": {"name": "林晓雯", "profession": "幼儿教师"}}
+    assert hub_node["memberships"]["edges"] == [{"node": member}]
 
 
 def test_every_mutation_names_the_public_tables_it_may_write():
