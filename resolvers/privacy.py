@@ -24,7 +24,9 @@ from models import (
     Household,
     Match,
     Need,
+    NeedEvent,
     Resident,
+    ServiceRecord,
 )
 from models.enums import AuditAction
 from resolvers.access import Role
@@ -63,6 +65,9 @@ async def export_resident_data(scope: Scope, resident_id: int) -> dict[str, Any]
         "matches": _plain(await Match.filter(need__resident_id=resident_id).values(
             "id", "need_id", "provider_kind", "status", "rating", "created_at")),
         "enrollments": _plain(await Enrollment.filter(resident_id=resident_id).values()),
+        "needEvents": _plain(await NeedEvent.filter(need__resident_id=resident_id).values(
+            "need_id", "from_status", "to_status", "reason", "created_at")),
+        "serviceRecords": _plain(await ServiceRecord.filter(recipient_id=resident_id).values()),
         "accessLog": _plain(await AuditRecord.filter(subject_id=resident_id).values(
             "created_at", "actor_role", "action", "fields_accessed", "purpose")),
         "exportedAt": datetime.now(UTC).isoformat(),

@@ -160,6 +160,7 @@ async def test_export_and_erase(gql_as):
     assert exported["resident"]["phone"] == "13812345678"
     assert exported["household"]["address"] == "和睦新村3幢2单元301室"
     assert [n["id"] for n in exported["needs"]] == [need.id]
+    assert exported["serviceRecords"] == [] and isinstance(exported["needEvents"], list)
     stranger = gql_as(Viewer(role=Role.RESIDENT, account_id=8, resident_id=neighbour.id))
     body = await stranger.execute(query, {"id": gid("Resident", elder.id)})
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
