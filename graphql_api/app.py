@@ -8,15 +8,19 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
 
 from graphql_api.bench_stats import Counted, Counters, count_statements, stats_route
 from graphql_api.cache import build_cache
+from graphql_api.downloads import download_routes
 from graphql_api.http import LinliGraphQL
+from graphql_api.notification_jobs import sender_config, wechat_sender
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
 from resolvers.expiry import expiry_job
+from resolvers.live_events import publishing
+from resolvers.notification_sender import notification_jobs
 
 log = logging.getLogger("linli")
 
@@ -25,7 +29,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     """Build the app; with ``manage_database`` the lifespan opens and closes the ORM connections.
 
     Migrations are not run here: ``linli serve`` applies them once before the workers start. With the database,
-    the lifespan also runs the expiry job every ``settings.expiry_interval_seconds`` (:mod:`resolvers.expiry`).
+    the lifespan also runs the expiry job every ``settings.expiry_interval_seconds`` (:mod:`resolvers.expiry`)
+    and, when WeChat is configured, the notification sender (:mod:`resolvers.notification_sender`).
     Unsafe settings (e.g. production with the default secret key) raise ``SettingsError`` here too.
     """
     settings.validate()
@@ -36,22 +41,26 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     async def lifespan(app: Starlette):
         if manage_database:
             async with RegisterTortoise(app, config=settings.tortoise_config(statement_timeout=True)):
-                async with expiry_job(settings.expiry_interval_seconds):
+                async with publishing(graphql.need_feed), expiry_job(settings.expiry_interval_seconds), \
+                        notification_jobs(wechat_sender(settings, cache), sender_config(settings)):
                     yield
         else:
             yield
         await cache.close()
+        await graphql.need_feed.close()
         if graphql.public_cache is not None:
             await graphql.public_cache.close()
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    routes = [Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", health)]
+    routes = [Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", health),
+              WebSocketRoute("/graphql", graphql)]  # subscriptions (graphql_api.websocket)
+    routes += download_routes(settings, graphql.limiter)  # CSV reports, HSDS open data (graphql_api.downloads)
     if settings.bench:  # LINLI_BENCH=1: statement and request counters for bench.run, never in a deployment
         counters = Counters()
         count_statements(counters)
-        routes = [Route("/graphql", Counted(graphql, counters), methods=["GET", "POST"]), routes[1],
+        routes = [Route("/graphql", Counted(graphql, counters), methods=["GET", "POST"]), *routes[1:],
                   stats_route(counters)]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.cache = cache

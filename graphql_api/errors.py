@@ -14,6 +14,7 @@ from graphql.error import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from resolvers.errors import DomainError, ErrorCode
 
@@ -41,6 +42,9 @@ class CodedErrors(MaskErrors):
         if isinstance(original, StrawberryInputCoercionError):  # e.g. a malformed global ID argument
             code = ErrorCode.INVALID_ID if isinstance(original, GlobalIDValueError) else ErrorCode.INVALID
             return self._rebuild(error, error.message, {"code": code.value})
+        if isinstance(original, InvalidOperationTypeError):  # a query or mutation sent over the WebSocket
+            message = "Only subscriptions run over a WebSocket: send queries and mutations with HTTP."
+            return self._rebuild(error, message, {"code": ErrorCode.METHOD_NOT_ALLOWED.value})
         if isinstance(original, GraphQLError) and (original.extensions or {}).get("code") in _KNOWN_CODES:
             return self._rebuild(error, original.message, dict(original.extensions))
         if original is None or (not error.path and error.nodes):

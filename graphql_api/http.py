@@ -6,8 +6,9 @@ refused (``BATCHING_NOT_SUPPORTED``: one operation per request); the caller's ra
 point; a persisted query is resolved (:mod:`graphql_api.persisted`); the operation runs under
 ``limits.execution_timeout_seconds`` (``TIMEOUT``), through the schema's extensions that enforce the
 document limits and the cost (:mod:`graphql_api.limits`, :mod:`graphql_api.cost`). GraphiQL is served
-outside production only. WebSockets are refused: Linli has no subscriptions, and operations sent over a
-WebSocket would escape these rules.
+outside production only. Each HTTP request publishes the need changes it committed (:func:`publishing`
+in :mod:`resolvers.live_events`). A WebSocket carries subscriptions only (``graphql-transport-ws``, signed in
+at ``connection_init``: :mod:`graphql_api.websocket`); queries and mutations sent over it are refused.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -40,7 +42,17 @@ from graphql_api.public_cache import PublicCache, PublicReads
 from graphql_api.rate_limit import LIMITER_SCOPE_KEY, RateLimiter
 from graphql_api.responses import GRAPHQL_RESPONSE, JSON, EdgeError, negotiate, outcome, without_suggestions
 from graphql_api.settings import Settings
+from graphql_api.websocket import (
+    INIT_TIMEOUT,
+    MAX_SUBSCRIPTIONS,
+    ConnectionContext,
+    SubscriptionsOnlyHandler,
+    accept_connection,
+)
+from resolvers.access import Viewer
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.live_events import publishing
+from resolvers.live_feeds import build_feed
 
 log = logging.getLogger("linli.http")
 
@@ -52,30 +64,48 @@ DOMAIN_STATUSES = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403}
 
 
 class LinliGraphQL(GraphQL):
-    """Strawberry's ASGI endpoint with Linli's typed context, limits, budgets and persisted queries."""
+    """Strawberry's ASGI endpoint with Linli's typed context, limits, budgets and persisted queries.
+
+    ``need_feed`` carries live need changes (:mod:`resolvers.live_feeds`: Redis pub/sub with ``REDIS_URL``).
+    """
+
+    graphql_transport_ws_handler_class = SubscriptionsOnlyHandler
 
     def __init__(self, settings: Settings, schema: BaseSchema, cache: Any) -> None:
-        super().__init__(schema, graphql_ide=None if settings.production else "graphiql")
+        super().__init__(schema, graphql_ide=None if settings.production else "graphiql",
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                         connection_init_wait_timeout=INIT_TIMEOUT, max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
+                         allowed_origins=("*",))  # no cookies: a page elsewhere holds no credential of ours
         self.settings = settings
         self.limiter = RateLimiter(cache, settings.limits)
         self.persisted = PersistedQueries(cache, settings)
         self.public_cache = PublicCache(settings) if settings.public_cache else None
+        self.need_feed = build_feed(settings.redis_url, settings.cache_namespace)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        viewer = await viewer_from_request(request, self.settings)
         public = PublicReads(self.public_cache) if self.public_cache is not None else None
+        if isinstance(request, WebSocket):  # signed in by on_ws_connect, from the connection_init payload
+            client = request.client.host if request.client else "unknown"
+            return ConnectionContext(settings=self.settings, request=request, response=response,
+                                     viewer=Viewer(client_ip=client), loaders=Loaders(public),
+                                     public_cache=self.public_cache, need_feed=self.need_feed)
+        viewer = await viewer_from_request(request, self.settings)
         return Context(settings=self.settings, request=request, response=response, viewer=viewer,
                        loaders=Loaders(public), public_cache=self.public_cache)
 
+    async def on_ws_connect(self, context: ConnectionContext) -> Any:
+        return await accept_connection(context)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # no subscriptions: operations over WebSockets would skip the rules above
-            await WebSocket(scope, receive, send).close(code=1008)
-            return
         scope[LIMITER_SCOPE_KEY] = self.limiter
+        if scope["type"] == "websocket":
+            await self.run(WebSocket(scope, receive, send))
+            return
         request = Request(scope, self._capped(receive))
         try:
             self._check_content_length(request)
-            response = await self.run(request)
+            async with publishing(self.need_feed):
+                response = await self.run(request)
         except Exception as error:  # every failure leaves as a coded GraphQL error body
             response = self.error_response(request, self._edge_error(error))
         await response(scope, receive, send)
@@ -172,7 +202,7 @@ class LinliGraphQL(GraphQL):
                 return await self.schema.execute(
                     query, root_value=root_value, variable_values=request_data.variables, context_value=context,
                     operation_name=request_data.operation_name, operation_extensions=request_data.extensions,
-                    allowed_operation_types=OperationType.from_http(method),
+                    allowed_operation_types=OperationType.from_http(method) - {OperationType.SUBSCRIPTION},
                 )
         except TimeoutError:
             seconds = self.settings.limits.execution_timeout_seconds
@@ -180,6 +210,9 @@ class LinliGraphQL(GraphQL):
             timeout = GraphQLError(message, extensions={"code": ErrorCode.TIMEOUT.value})
             return ExecutionResult(data=None, errors=[timeout])
         except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise EdgeError(400, ErrorCode.BAD_REQUEST, "Subscriptions run over a WebSocket (graphql-transport-ws "
+                                "on this path), not over HTTP.") from error
             raise EdgeError(405, ErrorCode.METHOD_NOT_ALLOWED, "Mutations must be sent with POST; GET is for "
                             "queries only.", {"Allow": "POST"}) from error
         except CannotGetOperationTypeError as error:

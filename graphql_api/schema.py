@@ -17,8 +17,10 @@ from graphql_api.auth import RefuseBadCredentials
 from graphql_api.cost import CostLimit
 from graphql_api.document_cache import DocumentCache
 from graphql_api.errors import CodedErrors
+from graphql_api.execution import LinliExecutor, install_plain_resolvers
 from graphql_api.limits import DocumentLimits
 from graphql_api.mutations.account import AccountMutation
+from graphql_api.mutations.attendance import AttendanceMutation
 from graphql_api.mutations.auth import AuthMutation
 from graphql_api.mutations.certification import CertificationMutation
 from graphql_api.mutations.lifecycle import LifecycleMutation
@@ -31,6 +33,7 @@ from graphql_api.mutations.project import ProjectMutation
 from graphql_api.mutations.resident import ResidentMutation
 from graphql_api.mutations.service_record import ServiceRecordMutation
 from graphql_api.mutations.session import SessionMutation
+from graphql_api.mutations.time_bank import TimeBankMutation
 from graphql_api.permissions import require_sign_in
 from graphql_api.public_cache import InvalidatePublicReads
 from graphql_api.queries.accounts import AccountQuery
@@ -41,9 +44,13 @@ from graphql_api.queries.people import PeopleQuery
 from graphql_api.queries.privacy import PrivacyQuery
 from graphql_api.queries.projects import ProjectQuery
 from graphql_api.queries.queues import QueueQuery
+from graphql_api.queries.reports import ReportQuery
 from graphql_api.queries.residents import ResidentQuery
 from graphql_api.queries.service_records import ServiceRecordQuery
 from graphql_api.queries.statistics import StatisticsQuery
+from graphql_api.queries.time_bank import TimeBankQuery
+from graphql_api.queries.volunteer_hours import VolunteerHoursQuery
+from graphql_api.subscriptions import Subscription
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
@@ -58,6 +65,8 @@ QUERIES: tuple[type, ...] = (
     NodeQuery, DirectoryQuery, ResidentQuery, NeedQuery, PeopleQuery, ProjectQuery, AccountQuery,
     MatchingQuery,
     QueueQuery, ServiceRecordQuery,
+    ReportQuery,
+    TimeBankQuery, VolunteerHoursQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     PrivacyMutation,
@@ -65,6 +74,7 @@ MUTATIONS: tuple[type, ...] = (
     ProjectMutation, SessionMutation, AuthMutation, AccountMutation,
     MatchMutation,
     LifecycleMutation, ServiceRecordMutation,
+    TimeBankMutation, AttendanceMutation,
 )
 
 Query = merge_types("Query", QUERIES)
@@ -76,9 +86,12 @@ require_sign_in(Mutation)
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     config=StrawberryConfig(relay_max_results=100),
     extensions=[CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit, DocumentCache, InvalidatePublicReads],
+    execution_context_class=LinliExecutor,  # read-only leaf fields skip the generic machinery (graphql_api.execution)
 )
+install_plain_resolvers(schema._schema)
 
 
 def sdl() -> str:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from tortoise.backends.base.config_generator import expand_db_url
 
+from models.enums import NotificationKind
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "linli-development-secret-do-not-use-in-production"
 WECHAT_API_BASE = "https://api.weixin.qq.com"
@@ -94,6 +96,48 @@ LIMIT_VARIABLES = {
 
 
 @dataclass(frozen=True, slots=True)
+class Notifications:
+    """WeChat subscription messages: a template per kind and the pace of the background sender.
+
+    The sender runs in every worker when WeChat is configured (``WECHAT_APPID`` and ``WECHAT_SECRET``) and
+    ``LINLI_NOTIFICATION_SENDER`` is not off; the README's "Notifications" section lists the variables.
+    """
+
+    sender: bool = True
+    templates: dict[str, str] = field(default_factory=dict)
+    miniprogram_state: str = "formal"
+    interval_seconds: float = 5.0
+    backoff_seconds: float = 30.0
+    backoff_max_seconds: float = 3600.0
+    max_attempts: int = 8
+    lease_seconds: float = 60.0
+    reminder_interval_seconds: float = 600.0
+    reminder_from_hour: int = 17
+
+    @classmethod
+    def from_env(cls) -> Notifications:
+        """Each value from its variable, with the defaults above."""
+        state = (os.environ.get("WECHAT_MINIPROGRAM_STATE") or "formal").strip().lower()
+        if state not in {"developer", "trial", "formal"}:
+            raise SettingsError(f"WECHAT_MINIPROGRAM_STATE must be developer, trial or formal, not {state!r}")
+        hour = _number("LINLI_REMINDER_FROM_HOUR", 17)
+        if hour > 23:
+            raise SettingsError(f"LINLI_REMINDER_FROM_HOUR is an hour of the day (1-23), not {hour}")
+        templates = {kind.value: os.environ[f"WECHAT_TEMPLATE_{kind.value}"].strip() for kind in NotificationKind
+                     if (os.environ.get(f"WECHAT_TEMPLATE_{kind.value}") or "").strip()}
+        return cls(
+            sender=_flag("LINLI_NOTIFICATION_SENDER", default=True), templates=templates, miniprogram_state=state,
+            interval_seconds=_number("LINLI_NOTIFICATION_INTERVAL_SECONDS", 5.0, float),
+            backoff_seconds=_number("LINLI_NOTIFICATION_BACKOFF_SECONDS", 30.0, float),
+            backoff_max_seconds=_number("LINLI_NOTIFICATION_BACKOFF_MAX_SECONDS", 3600.0, float),
+            max_attempts=_number("LINLI_NOTIFICATION_MAX_ATTEMPTS", 8),
+            lease_seconds=_number("LINLI_NOTIFICATION_LEASE_SECONDS", 60.0, float),
+            reminder_interval_seconds=_number("LINLI_REMINDER_INTERVAL_SECONDS", 600.0, float),
+            reminder_from_hour=hour,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Typed configuration of one Linli process."""
 
@@ -112,9 +156,11 @@ class Settings:
     persisted_only: bool = False
     persisted_documents: Path = PERSISTED_DOCUMENTS
     expiry_interval_seconds: float = 300.0
+    notifications: Notifications = field(default_factory=Notifications)
     database_replica_url: str | None = None
     public_cache: bool = True
     bench: bool = False
+    time_bank_cap_hours: int = 1500
 
     @property
     def production(self) -> bool:
@@ -144,6 +190,7 @@ class Settings:
             secret_key=os.environ.get("LINLI_SECRET_KEY") or DEV_SECRET,
             load_demo_data=_flag("LINLI_DEMO_DATA", default=env != "production"),
             log_level=os.environ.get("LINLI_LOG_LEVEL", "INFO").upper(),
+            cache_namespace=(os.environ.get("LINLI_CACHE_NAMESPACE") or "").strip() or "linli",
             wechat_appid=os.environ.get("WECHAT_APPID") or None,
             wechat_secret=os.environ.get("WECHAT_SECRET") or None,
             wechat_api_base=(os.environ.get("WECHAT_API_BASE") or WECHAT_API_BASE).rstrip("/"),
@@ -151,9 +198,11 @@ class Settings:
             persisted_only=_flag("LINLI_PERSISTED_ONLY", default=False),
             persisted_documents=Path(os.environ.get("LINLI_PERSISTED_DOCUMENTS") or PERSISTED_DOCUMENTS),
             expiry_interval_seconds=_number("LINLI_EXPIRY_INTERVAL_SECONDS", 300.0, float),
+            notifications=Notifications.from_env(),
             database_replica_url=_normalise_db_url(os.environ.get("DATABASE_REPLICA_URL") or "") or None,
             public_cache=_flag("LINLI_PUBLIC_CACHE", default=True),
             bench=_flag("LINLI_BENCH", default=False),
+            time_bank_cap_hours=_number("LINLI_TIME_BANK_CAP_HOURS", 1500),
         )
         settings.validate()
         return settings
@@ -211,8 +260,9 @@ class Settings:
             return url
         connection = expand_db_url(url)
         connection["credentials"]["reset"] = keep_session
+        server_settings = connection["credentials"].setdefault("server_settings", {})
+        server_settings["jit"] = "off"  # short statements: JIT compiling them costs more than it saves
         if statement_timeout:
-            server_settings = connection["credentials"].setdefault("server_settings", {})
             server_settings["statement_timeout"] = str(self.limits.statement_timeout_ms)
         return connection
 

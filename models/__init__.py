@@ -2,15 +2,18 @@
 
 from models.account import Account, ApiKey, RefreshToken
 from models.area import Area
+from models.attendance import SessionAttendance, SessionCheckInCode
 from models.audit import AuditRecord, ChildDataApproval
 from models.idempotency import IdempotencyKey
 from models.lifecycle import NeedEvent, RecordCorrection, ServiceRecord
 from models.matching import ProviderBlock
 from models.need import Match, Need
+from models.notification import Notification, NotificationTrigger
 from models.organization import Organization
 from models.professional import Certification, Membership, Professional
 from models.project import Enrollment, Project, ProjectClaim, ProjectSession
 from models.resident import ConsentRecord, Guardianship, Household, Resident
+from models.time_bank import FamilyTie, TimeBankAccount, TimeBankEntry
 
 __all__ = [
     "Account",
@@ -28,6 +31,8 @@ __all__ = [
     "Membership",
     "Need",
     "NeedEvent",
+    "Notification",
+    "NotificationTrigger",
     "Organization",
     "Professional",
     "Project",
@@ -38,4 +43,9 @@ __all__ = [
     "RefreshToken",
     "Resident",
     "ServiceRecord",
+    "TimeBankAccount",
+    "TimeBankEntry",
+    "FamilyTie",
+    "SessionAttendance",
+    "SessionCheckInCode",
 ]

@@ -25,6 +25,12 @@ class ProviderBlock(TimestampedModel):
         unique_together = (("resident", "professional"), ("resident", "organization"))
 
 
+KM_PER_DEGREE = 111.2
+"""Kilometres per degree of latitude (and of longitude at the equator), as the pre-filter reckons."""
+REACH_FACTOR, REACH_SLACK_KM = 1.02, 0.1
+"""The pre-filter keeps a professional within ``travel_km * 1.02 + 0.1`` km of a need (a superset of the
+engine's exact haversine rule)."""
+
 SERVICE_AREA_INDEX_SQL = (
     'CREATE INDEX IF NOT EXISTS "idx_professional_service_area_area" '
     'ON "professional_service_area" ("area_id", "professional_id")'
@@ -34,12 +40,44 @@ CATEGORIES_GIN_SQL = (
 )
 
 
+def reach_box(alias: str = "") -> str:
+    """The box (longitude, latitude) a professional reaches: every point within ``travel_km * 1.02 + 0.1``
+    km of them, with 10 m more (PostgreSQL).
+
+    Degrees of longitude are reckoned at the latitude farthest from the equator the reach gets to,
+    so the box holds every point the pre-filter's distance test keeps. ``alias`` prefixes the
+    columns (``"p."``): the planner matches the expression of ``idx_professional_reach`` whatever
+    the alias.
+    """
+    reach = f"({alias}travel_km * {REACH_FACTOR} + {round(REACH_SLACK_KM + 0.01, 6)})"
+    half_lat = f"{reach} / {KM_PER_DEGREE}"
+    half_lng = f"{reach} / ({KM_PER_DEGREE} * cos(radians(LEAST(abs({alias}latitude) + {half_lat}, 89.9))))"
+    return (f"box(point({alias}longitude - {half_lng}, {alias}latitude - {half_lat}), "
+            f"point({alias}longitude + {half_lng}, {alias}latitude + {half_lat}))")
+
+
+REACH_INDEX_SQL = (
+    f'CREATE INDEX IF NOT EXISTS "idx_professional_reach" ON "professional" USING GIST (({reach_box()})) '
+    "WHERE travel_km IS NOT NULL AND latitude IS NOT NULL AND longitude IS NOT NULL"
+)
+MATCH_FACTS_INDEX_SQL = [
+    f'CREATE INDEX IF NOT EXISTS "idx_match_{owner}_facts" ON "match" ("{owner}_id", "status") '
+    f'INCLUDE ("need_id", "no_show", "responded_at", "rating") WHERE "{owner}_id" IS NOT NULL'
+    for owner in ("professional", "organization")
+]
+
+
 def extra_index_sql(dialect: str) -> list[str]:
     """Indexes of the matching pre-filter that model ``Meta`` cannot declare, for a database dialect.
 
     The many-to-many table gets an index led by ``area_id`` (Tortoise's own unique index is led by
-    ``professional_id``), on every database. On PostgreSQL the care categories of professionals get a
-    GIN index, which answers the ``categories @> '["MEALS"]'`` test. A migration applies them with
-    ``RunPython`` (the statements are idempotent).
+    ``professional_id``), on every database. On PostgreSQL: a GIN index on the care categories of
+    professionals, which answers ``categories @> '["MEALS"]'``; a GiST index on the box each
+    professional reaches (:func:`reach_box`), which finds who can travel to a point, and which the
+    planner ANDs with the GIN one; and covering indexes of a provider's matches, from which the
+    track record and engagements are read without visiting the table. A migration applies them
+    with ``RunPython`` (the statements are idempotent).
     """
-    return [SERVICE_AREA_INDEX_SQL] + ([CATEGORIES_GIN_SQL] if dialect == "postgres" else [])
+    if dialect != "postgres":
+        return [SERVICE_AREA_INDEX_SQL]
+    return [SERVICE_AREA_INDEX_SQL, CATEGORIES_GIN_SQL, REACH_INDEX_SQL, *MATCH_FACTS_INDEX_SQL]

@@ -56,6 +56,10 @@ class ErrorCode(StrEnum):
     TIMEOUT = "TIMEOUT"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"
+    NOT_ELIGIBLE_RELATIVE = "NOT_ELIGIBLE_RELATIVE"
+    NOT_PRIORITY_ELDER = "NOT_PRIORITY_ELDER"
+    INVALID_CHECK_IN_CODE = "INVALID_CHECK_IN_CODE"
 
 
 ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
@@ -109,6 +113,13 @@ ERROR_DESCRIPTIONS: dict[ErrorCode, str] = {
     "need lifecycle); nothing was changed.",
     ErrorCode.IDEMPOTENCY_KEY_REUSED: "This idempotency key was already used by you for a different request; use a "
     "new key for a new request.",
+    ErrorCode.INSUFFICIENT_BALANCE: "The time-bank account holds fewer hours than asked for; balances never go "
+    "below zero and nothing was changed.",
+    ErrorCode.NOT_ELIGIBLE_RELATIVE: "Hours go only to the holder's spouse or a direct relative aged 60 or more (or "
+    "the holder themself), as verified by centre staff.",
+    ErrorCode.NOT_PRIORITY_ELDER: "The pool serves only priority elders: 80 or older living alone, or 60-79 and "
+    "disabled on minimum income.",
+    ErrorCode.INVALID_CHECK_IN_CODE: "The check-in code is wrong or expired; ask the organizer for the current one.",
 }
 
 

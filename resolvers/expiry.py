@@ -25,6 +25,7 @@ from models import Match, Need, NeedEvent
 from models.enums import MatchStatus, NeedStatus
 from resolvers.idempotency import forget_old_keys
 from resolvers.lifecycle import EXPIRABLE, actor_fields
+from resolvers.live_events import NeedChange, announce
 
 log = logging.getLogger("linli.expiry")
 BATCH_SIZE = 50
@@ -49,7 +50,7 @@ async def _expire_batch(now: datetime, size: int) -> tuple[int, int]:
     async with in_transaction():
         due = await (
             Need.filter(status__in=list(EXPIRABLE), window_end__lt=now).order_by("window_end", "id").limit(size)
-            .select_for_update(skip_locked=True).only("id", "status")
+            .select_for_update(skip_locked=True).only("id", "status", "community_id")
         )
         expired = []
         for need in due:
@@ -63,6 +64,9 @@ async def _expire_batch(now: datetime, size: int) -> tuple[int, int]:
             await Match.filter(need_id__in=[e.need_id for e in expired], status=MatchStatus.PROPOSED).update(
                 status=MatchStatus.WITHDRAWN, updated_at=now
             )
+    communities = {need.id: need.community_id for need in due}
+    await announce([NeedChange(e.need_id, communities[e.need_id], NeedStatus.EXPIRED, e.from_status, now)
+                    for e in expired])  # live updates, once committed (resolvers.live_events)
     return len(expired), len(due)
 
 

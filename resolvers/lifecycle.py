@@ -5,7 +5,8 @@ in the caller's when there is one, so the caller's other writes commit or roll b
 the need row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite runs one transaction at a time), checks
 that the actor may ever take a need to the status asked for (else ``FORBIDDEN``), that the step leads
 there from the current status (else ``INVALID_TRANSITION``) and that this actor may take this step,
-then updates the status and writes a :class:`~models.NeedEvent`. A refused step changes nothing.
+then updates the status and writes a :class:`~models.NeedEvent` (and, for a step people are told about,
+a notification trigger: :mod:`resolvers.notifications`). A refused step changes nothing.
 
 Who the actor is, relative to the need, is a :class:`Party`: staff serving its community, the resident
 (their household or guardian), the provider proposed for or serving it, or the service itself (the
@@ -27,6 +28,8 @@ from models.enums import MatchStatus, NeedStatus
 from resolvers.access import Role, Viewer
 from resolvers.authorization import deny
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.live_events import announce_steps
+from resolvers.notifications import enqueue_for_step
 from resolvers.scope import Scope, load_scope
 
 S = NeedStatus
@@ -106,7 +109,10 @@ async def transition_many(need_ids: list[int], to: NeedStatus, actor: Actor, rea
         if len(needs) != len(wanted):
             raise DomainError(ErrorCode.NOT_FOUND, "No need with this ID.", field)
         plans = [(need, await _plan(need, to, scope)) for need in needs]
+        before = {need.id: need.status for need, path in plans if path}
         await _write([(need, path) for need, path in plans if path], to, scope, text)
+        await enqueue_for_step([need.id for need in needs], to)  # the outbox, in this transaction
+    await announce_steps(needs, before)  # live updates, once committed (resolvers.live_events)
     return needs
 
 

@@ -1,12 +1,14 @@
 """The candidate pre-filter in SQL: which providers are worth loading for a need (or a batch of needs).
 
-A professional is loaded when ACTIVE, offering the category (a GIN index on PostgreSQL, see
-``models.matching.extra_index_sql``), and either serving the need's community (an index probe of
-``professional_service_area``) or, when the need has coordinates, within their own travel distance
-of it (an equirectangular distance with slack, so no one the engine's exact haversine rule would
-keep is dropped). For ranking, the rules a professional's own rows decide (gender, language, age,
-weekly hours, certificates) are checked in SQL as well, as necessary conditions: the engine still
-decides. Organizations are few: the active ones offering the category and serving the community.
+A professional is loaded when ACTIVE, offering the category, and either serving the need's
+community or, when the need has coordinates, within their own travel distance of it (an
+equirectangular distance with slack, so no one the engine's exact haversine rule would keep is
+dropped). On PostgreSQL the three tests are index scans ANDed and ORed as bitmaps (see
+``models.matching.extra_index_sql``): the GIN index of categories, the primary key probed with the
+ids serving the community, and the GiST index of the box each professional reaches, so only the
+few hundred rows passing all of them are read. For ranking, the rules a professional's own rows
+decide (gender, language, age, weekly hours, certificates) are checked in SQL as well, as
+necessary conditions: the engine still decides. Organizations are few: the active ones offering the category and serving the community.
 For "why not this person?" the same queries run without the extra rules, plus up to 200 providers
 of the category failing the place rule. A batch loads, once, everyone offering one of its
 categories and serving one of its communities or inside the box around its needs widened by the
@@ -22,12 +24,10 @@ from matching import ProviderProfile
 from matching.context import NeedContext
 from models import Need
 from models.enums import OrganizationStatus, ProfessionalStatus
+from models.matching import KM_PER_DEGREE, REACH_FACTOR, REACH_SLACK_KM, reach_box
 from resolvers.matching_facts import FactsAsOf, organizations, professionals
 from resolvers.matching_sql import Statement
 
-KM_PER_DEGREE = 111.2
-DISTANCE_SLACK = 1.02
-DISTANCE_SLACK_KM = 0.1
 EXCLUDED_LIMIT = 200
 """At most this many providers failing the place rule are shown when asked "why not this person?"."""
 
@@ -44,25 +44,38 @@ def _real(sql: Statement, value: float) -> str:
 
 
 def _within_reach(sql: Statement, latitude: float, longitude: float) -> str:
-    """The professional ``p`` has a travel distance that reaches the point (with slack)."""
+    """The professional ``p`` has a travel distance that reaches the point (with slack).
+
+    On PostgreSQL the test starts with the box of ``idx_professional_reach`` holding the point.
+    """
     lat, lng = _real(sql, latitude), _real(sql, longitude)
     km_lat = _real(sql, KM_PER_DEGREE)
     km_lng = _real(sql, KM_PER_DEGREE * math.cos(math.radians(latitude)))
-    reach = f"(p.travel_km * {DISTANCE_SLACK} + {DISTANCE_SLACK_KM})"
+    reach = f"(p.travel_km * {REACH_FACTOR} + {REACH_SLACK_KM})"
+    boxed = f"{reach_box('p.')} @> box(point({lng}, {lat}), point({lng}, {lat})) AND " if sql.postgres else ""
     return (
-        f"(p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
+        f"({boxed}p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
         f"AND ((p.latitude - {lat}) * {km_lat}) * ((p.latitude - {lat}) * {km_lat}) "
         f"+ ((p.longitude - {lng}) * {km_lng}) * ((p.longitude - {lng}) * {km_lng}) <= {reach} * {reach})"
     )
 
 
 def _place(sql: Statement, need: Need) -> str:
-    """The professional ``p`` serves the need's community or, when it has a location, reaches it."""
-    served = (f"EXISTS (SELECT 1 FROM professional_service_area s WHERE s.professional_id = p.id "
-              f"AND s.area_id = {sql.param(need.community_id)})")
+    """The professional ``p`` reaches the need's location (when it has one) or serves its community.
+
+    On PostgreSQL "serves" is ``p.id = ANY(ids serving it)``, which the primary key answers as a
+    bitmap the planner can OR with the reach box's; elsewhere it is an ``EXISTS``.
+    """
+    community = sql.param(need.community_id)
+    if sql.postgres:
+        served = (f"p.id = ANY(ARRAY(SELECT s.professional_id FROM professional_service_area s "
+                  f"WHERE s.area_id = {community}))")
+    else:
+        served = (f"EXISTS (SELECT 1 FROM professional_service_area s WHERE s.professional_id = p.id "
+                  f"AND s.area_id = {community})")
     if need.latitude is None or need.longitude is None:
         return served
-    return f"({served} OR {_within_reach(sql, need.latitude, need.longitude)})"
+    return f"({_within_reach(sql, need.latitude, need.longitude)} OR {served})"
 
 
 async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext | None = None
@@ -70,15 +83,17 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
     """Active professionals offering the need's category who pass the place pre-filter.
 
     With the engine's prepared need ``ctx``, the rules a row alone decides are checked in SQL too
-    (see :func:`_row_rules`), so only providers that may be eligible are loaded; the ``CASE`` makes
-    the database test them only on the rows that pass the place test (it would otherwise order the
-    conditions by its own cost estimates).
+    (see :func:`_row_rules`), so only providers that may be eligible are loaded. On PostgreSQL the
+    indexes pick the rows passing the category and place tests before any rule is tested; on
+    SQLite a ``CASE`` makes the database test the rules only on the rows that pass the place test.
     """
     def where(sql: Statement) -> str:
         offers, place = sql.json_has("p.categories", need.category), _place(sql, need)
         if ctx is None:
             return f"p.status = '{ACTIVE}' AND {offers} AND {place}"
         rules = " AND ".join(_row_rules(sql, ctx))
+        if sql.postgres:
+            return f"p.status = '{ACTIVE}' AND {offers} AND {place} AND {rules}"
         return f"p.status = '{ACTIVE}' AND {offers} AND CASE WHEN {place} THEN {rules} ELSE FALSE END"
 
     return await professionals(where, asof)

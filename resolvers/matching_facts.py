@@ -1,11 +1,11 @@
-"""Providers with everything the engine needs about them, in two statements per provider kind.
+"""Providers with everything the engine needs about them, in one statement per provider kind.
 
-The pre-filter's ``WHERE`` picks the ids (a narrow statement); a second statement reads those rows
-with each row's facts as correlated subqueries returning JSON, which the database runs through the
-per-provider indexes (``certification(professional_id, kind)``, ``match(professional_id, status)``,
-...). So loading 10 or 1,000 candidates is the same four statements, and none scans a whole table.
-(Reading the rows from the list of ids also keeps PostgreSQL's estimate low: in one statement the
-subqueries' estimated cost passed ``jit_above_cost``, and JIT compilation cost more than the query.)
+The pre-filter's ``WHERE`` picks the rows and each picked row's facts come back as correlated
+subqueries in the same statement, which the database runs only for the rows that pass, through the
+per-provider indexes (``certification(professional_id, kind)``, the covering ``match`` indexes of
+``models.matching.extra_index_sql``, ...). So loading 10 or 1,000 candidates is one round trip per
+provider kind, and none scans a whole table. (PostgreSQL's JIT is off for the app's connections:
+the subqueries' estimated cost can pass ``jit_above_cost``, and compiling cost more than the query.)
 
 Facts per provider: certificates; communities served; the track record (``completed``: COMPLETED
 matches; ``no_shows``: matches marked so; ``cancelled``: DECLINED ones and WITHDRAWN ones the
@@ -92,33 +92,27 @@ def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
     return f"{_record(sql, mine)} AS record, {_engagements(sql, mine, asof)} AS engagements"
 
 
-async def _picked(table: str, alias: str, where: Where, suffix: str) -> list[int]:
-    """The ids the pre-filter picks (a narrow first statement)."""
-    sql = Statement()
-    return [row["id"] for row in await sql.rows(f"SELECT {alias}.id FROM {table} {alias} WHERE {where(sql)} {suffix}")]
+def _areas(sql: Statement, owner: str) -> str:
+    """The communities the professional ``owner`` serves (an int array on PostgreSQL, JSON on SQLite)."""
+    served = f"SELECT s.area_id FROM professional_service_area s WHERE s.professional_id = {owner}"
+    return f"ARRAY({served})" if sql.postgres else f"(SELECT {sql.json_agg('s.area_id')} FROM ({served}) s)"
 
 
 async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p.id") -> list[ProviderProfile]:
-    """Profiles of the professionals ``where`` picks, with their facts (two statements)."""
-    ids = await _picked("professional", "p", where, suffix)
-    if not ids:
-        return []
+    """Profiles of the professionals ``where`` picks, with their facts (one statement)."""
     sql = Statement()
-    areas = f"(SELECT {sql.json_agg('s.area_id')} FROM professional_service_area s WHERE s.professional_id = p.id)"
+    condition = where(sql)
     rows = await sql.rows(
-        f"SELECT {PRO_COLUMNS}, {_certificates(sql, 'p.id')} AS certificates, {areas} AS areas, "
-        f"{_history(sql, 'professional_id', 'p.id', asof)} "
-        f"FROM {sql.id_table(ids, 't')} JOIN professional p ON p.id = t.id ORDER BY p.id"
+        f"SELECT {PRO_COLUMNS}, {_certificates(sql, 'p.id')} AS certificates, {_areas(sql, 'p.id')} AS areas, "
+        f"{_history(sql, 'professional_id', 'p.id', asof)} FROM professional p WHERE {condition} {suffix}"
     )
     return [professional_profile(row, _facts(row, asof, booking=True)) for row in rows]
 
 
 async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
-    """Profiles of the organizations ``where`` picks, with their own and their members' facts."""
-    ids = await _picked("organization", "o", where, "ORDER BY o.id")
-    if not ids:
-        return []
+    """Profiles of the organizations ``where`` picks, with their own and their members' facts (one statement)."""
     sql = Statement()
+    condition = where(sql)
     members = f"FROM membership ms JOIN professional mp ON mp.id = ms.professional_id AND mp.status = '{ACTIVE}'"
     member = sql.json_array(sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent",
                             "mp.years_experience")
@@ -130,8 +124,7 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
         f"(SELECT {sql.json_agg('s.area_id', distinct=True)} {members} JOIN professional_service_area s "
         "ON s.professional_id = mp.id WHERE ms.organization_id = o.id) AS areas, "
         f"(SELECT {sql.json_agg('a.id')} FROM area a WHERE a.parent_id = o.area_id) AS sub_areas, "
-        f"{_history(sql, 'organization_id', 'o.id', asof)} "
-        f"FROM {sql.id_table(ids, 't')} JOIN organization o ON o.id = t.id ORDER BY o.id"
+        f"{_history(sql, 'organization_id', 'o.id', asof)} FROM organization o WHERE {condition} ORDER BY o.id"
     )
     return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
 

@@ -25,6 +25,7 @@ from models.enums import (
 from resolvers import lifecycle
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.lifecycle import Actor
+from resolvers.live_events import announce_filed
 from resolvers.replica import on_replica
 from resolvers.residents import SHANGHAI, check_community, text_list
 
@@ -110,6 +111,7 @@ async def create_need(data: dict[str, Any], actor: Actor = None) -> Need:
     async with in_transaction():
         need = await Need.create(**values)
         await lifecycle.record_filing(need, actor)
+    await announce_filed(need)  # live updates, once committed (resolvers.live_events)
     return need
 
 

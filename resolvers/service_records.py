@@ -26,13 +26,14 @@ from tortoise.transactions import in_transaction
 
 from models import Account, Match, Need, Organization, Professional, ServiceRecord
 from models.enums import MatchStatus, NeedStatus, ServiceRecordStatus
-from resolvers import lifecycle
+from resolvers import lifecycle, time_bank_payments
 from resolvers.access import Viewer
 from resolvers.authorization import deny, require
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.matching_access import is_match_provider
 from resolvers.residents import SHANGHAI
 from resolvers.scope import Scope
+from resolvers.time_bank_ledger import DEFAULT_RULES, TimeBankRules
 
 MAX_CONTENT = 2000
 MAX_COMMENT = 500
@@ -103,8 +104,13 @@ async def check_out(scope: Scope, need_id: int, content: str | None) -> ServiceR
     return record
 
 
-async def give_feedback(scope: Scope, need_id: int, rating: int, comment: str | None) -> Need:
-    """The resident's rating closes the need; it goes on the record (confirming it) and on the matches."""
+async def give_feedback(scope: Scope, need_id: int, rating: int, comment: str | None, *, pay_from: int | None = None,
+                        rules: TimeBankRules = DEFAULT_RULES) -> Need:
+    """The resident's rating closes the need; it goes on the record (confirming it) and on the matches.
+
+    A record confirmed here deposits its hours in the time bank, and ``pay_from`` (a time-bank account) pays
+    for the service, in the same transaction (:mod:`resolvers.time_bank_payments`).
+    """
     checker = Checker()
     if not 1 <= rating <= 5:
         checker.add(ErrorCode.OUT_OF_RANGE, "`rating` is 1 to 5.", "rating")
@@ -121,6 +127,9 @@ async def give_feedback(scope: Scope, need_id: int, rating: int, comment: str | 
             await ServiceRecord.filter(id=record.id).update(rating=rating, evaluation=text, updated_at=now,
                                                             **_confirmation(record, scope.viewer, now))
         await Match.filter(need_id=need.id, status=MatchStatus.COMPLETED).update(rating=rating, updated_at=now)
+        confirmed_now = record is not None and record.status != ServiceRecordStatus.CONFIRMED
+        await time_bank_payments.on_closure(scope, need, record, confirmed_now=confirmed_now, pay_from=pay_from,
+                                            rules=rules)
     return need
 
 
@@ -139,8 +148,8 @@ async def load_record(record_id: int, field: str = "id") -> tuple[ServiceRecord,
     return record, await Need.get(id=record.need_id)
 
 
-async def confirm(scope: Scope, record_id: int) -> ServiceRecord:
-    """Staff serving the community confirm a checked-out record."""
+async def confirm(scope: Scope, record_id: int, rules: TimeBankRules = DEFAULT_RULES) -> ServiceRecord:
+    """Staff serving the community confirm a checked-out record (depositing its hours in the time bank)."""
     record, need = await load_record(record_id)
     require(scope, scope.staff_covers(need.community_id), "Only centre staff serving this community confirm records.")
     now = datetime.now(UTC)
@@ -151,6 +160,7 @@ async def confirm(scope: Scope, record_id: int) -> ServiceRecord:
         if record.ended_at is None:
             raise DomainError(ErrorCode.INVALID_STATE, "The service has not been checked out yet.", "id")
         await ServiceRecord.filter(id=record_id).update(updated_at=now, **_confirmation(record, scope.viewer, now))
+        await time_bank_payments.settle(scope, await time_bank_payments.deposit_moves(record, need), rules)
     await record.refresh_from_db()
     return record
 

@@ -1,4 +1,4 @@
-"""The WeChat mini-program server API: code2Session, the access token and getuserphonenumber.
+"""The WeChat mini-program server API: code2Session, the access token, getuserphonenumber, subscription messages.
 
 Only what Linli needs leaves this module: the ``openid`` (and ``unionid``) of a login code, and the
 phone number of a phone code after its ``watermark.appid`` was checked. ``session_key`` is dropped as
@@ -28,6 +28,7 @@ WECHAT_ERRORS = {
 }
 EXPIRED_ACCESS_TOKEN_CODES = frozenset({40001, 42001})
 TOKEN_MARGIN_SECONDS = 300
+SUBSCRIBE_SEND = "/cgi-bin/message/subscribe/send"
 
 
 class Cache(Protocol):
@@ -99,6 +100,18 @@ class WeChatClient:
             raise _unavailable("getuserphonenumber returned no number")
         return number
 
+    async def send_subscribe_message(self, message: dict) -> int:
+        """Send one subscription message (``touser``, ``template_id``, ``page``, ``data``, ...): WeChat's errcode.
+
+        0 means WeChat accepted it; any other code is returned, not raised, for the sender to decide. An
+        expired access token is renewed once; an unreachable WeChat raises ``WECHAT_UNAVAILABLE``.
+        """
+        try:
+            await self._with_access_token(SUBSCRIBE_SEND, message)
+        except WeChatRefused as refused:
+            return refused.errcode
+        return 0
+
     async def _with_access_token(self, path: str, payload: dict) -> dict:
         """POST with the cached access token; fetch a fresh one once if WeChat says it expired."""
         for attempt in range(2):
@@ -140,6 +153,15 @@ class WeChatClient:
         return _checked(path, body)
 
 
+class WeChatRefused(DomainError):
+    """WeChat answered with an error code Linli has no error of its own for."""
+
+    def __init__(self, errcode: int) -> None:
+        super().__init__(ErrorCode.WECHAT_UNAVAILABLE, f"WeChat is unavailable: it answered error {errcode}. "
+                                                       "Try again later.")
+        self.errcode = errcode
+
+
 class _ExpiredAccessToken(DomainError):
     def __init__(self) -> None:
         super().__init__(ErrorCode.WECHAT_UNAVAILABLE, "The WeChat access token expired.")
@@ -156,4 +178,4 @@ def _checked(path: str, body: dict) -> dict:
     if code in WECHAT_ERRORS:
         error_code, message = WECHAT_ERRORS[code]
         raise DomainError(error_code, message, "code")
-    raise _unavailable(f"it answered error {code}")
+    raise WeChatRefused(code)

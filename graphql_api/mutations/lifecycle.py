@@ -20,12 +20,17 @@ from graphql_api.types.common import UserError, decode_id, user_errors
 from graphql_api.types.lifecycle import IdempotencyKeyArgument
 from graphql_api.types.need import Need
 from graphql_api.types.service_record import ServiceRecord
+from graphql_api.types.time_bank import rules_of
 from resolvers import idempotency, need_steps, service_records
 from resolvers.errors import DomainError
 
 NeedId = Annotated[relay.GlobalID, strawberry.argument(description="The need.")]
 Reason = Annotated[str | None, strawberry.argument(description="Why (at most 200 characters); kept in the history.")]
 RequiredReason = Annotated[str, strawberry.argument(description="Why (1 to 200 characters); kept in the history.")]
+PayFrom = Annotated[relay.GlobalID | None, strawberry.argument(
+    description="Pay for the service from this time-bank account (养老服务时间银行): the resident's own, a "
+                "relative's who has the resident as a verified eligible relative, or (staff) the pool for a priority "
+                "elder. Elder-care needs only; refused with INSUFFICIENT_BALANCE rather than going below zero.")]
 
 
 @strawberry.type(description="Result of a resident's feedback: the closed need and its confirmed service record.")
@@ -63,9 +68,18 @@ class LifecycleMutation:
     async def need_start_matching(self, info: Info, id: NeedId, reason: Reason = None) -> NeedPayload:
         return await _step(info, need_steps.start_matching, id, reason)
 
-    @strawberry.mutation(description="Close a COMPLETED need without the resident's feedback, saying why (staff).")
-    async def need_close(self, info: Info, id: NeedId, reason: RequiredReason) -> NeedPayload:
-        return await _step(info, need_steps.close, id, reason)
+    @strawberry.mutation(description="Close a COMPLETED need without the resident's feedback, saying why (staff); "
+                                     "with `timeBankAccountId` the service is paid from that time-bank account in "
+                                     "the same transaction.")
+    async def need_close(self, info: Info, id: NeedId, reason: RequiredReason,
+                         time_bank_account_id: PayFrom = None) -> NeedPayload:
+        try:
+            pay_from = decode_id(time_bank_account_id, "TimeBankAccount", "timeBankAccountId")
+            row = await need_steps.close(await info.context.scope(), decode_id(id, "Need", "id"), reason,
+                                         pay_from=pay_from, rules=rules_of(info))
+        except DomainError as error:
+            return NeedPayload(need=None, errors=user_errors(error))
+        return NeedPayload(need=Need.from_model(row), errors=[])
 
     @strawberry.mutation(description="Rate a COMPLETED service 1 to 5 and close the need (the resident, their "
                                      "family or guardian, or staff on their behalf): the rating and comment go on "
@@ -76,14 +90,17 @@ class LifecycleMutation:
         comment: Annotated[str | None, strawberry.argument(description="The evaluation, in the resident's words "
                                                                        "(at most 500 characters).")] = None,
         idempotency_key: IdempotencyKeyArgument = None,
+        time_bank_account_id: PayFrom = None,
     ) -> NeedFeedbackPayload:
         try:
             scope = await info.context.scope()
             need = decode_id(need_id, "Need", "needId")
+            pay_from = decode_id(time_bank_account_id, "TimeBankAccount", "timeBankAccountId")
             keyed = idempotency.keyed_request(scope.viewer, "needFeedback", idempotency_key,
-                                              {"need": need, "rating": rating, "comment": comment})
-            row: models.Need = await idempotency.once(
-                keyed, lambda: service_records.give_feedback(scope, need, rating, comment))
+                                              {"need": need, "rating": rating, "comment": comment,
+                                               **({"timeBankAccount": pay_from} if pay_from else {})})
+            row: models.Need = await idempotency.once(keyed, lambda: service_records.give_feedback(
+                scope, need, rating, comment, pay_from=pay_from, rules=rules_of(info)))
         except DomainError as error:
             return NeedFeedbackPayload(need=None, errors=user_errors(error))
         return NeedFeedbackPayload(need=Need.from_model(row), errors=[])

@@ -14,6 +14,7 @@ from graphql_api.types.common import UserError, decode_id, provided, user_errors
 from graphql_api.types.lifecycle import IdempotencyKeyArgument
 from graphql_api.types.need import Need
 from graphql_api.types.service_record import RecordCorrection, ServiceRecord
+from graphql_api.types.time_bank import rules_of
 from resolvers import idempotency, record_corrections, service_records
 from resolvers.errors import DomainError
 
@@ -95,7 +96,8 @@ class ServiceRecordMutation:
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The record.")]
     ) -> ServiceRecordPayload:
         try:
-            row = await service_records.confirm(await info.context.scope(), decode_id(id, "ServiceRecord", "id"))
+            row = await service_records.confirm(await info.context.scope(), decode_id(id, "ServiceRecord", "id"),
+                                                rules_of(info))
         except DomainError as error:
             return ServiceRecordPayload(service_record=None, errors=user_errors(error))
         return _record(row)

@@ -77,6 +77,24 @@ ServiceRecordStatus = expose(e.ServiceRecordStatus, "Whether a service record is
     e.ServiceRecordStatus.CONFIRMED: "Confirmed by the resident's feedback or by staff; changed only by a correction",
 })
 CorrectionStatus = expose(e.CorrectionStatus, "Where a request to correct a service record stands.")
+TimeBankAccountKind = expose(e.TimeBankAccountKind, "A personal time-bank account, or the pool for priority elders.")
+TimeBankEntryKind = expose(e.TimeBankEntryKind, "What a time-bank ledger entry records.", {
+    e.TimeBankEntryKind.DEPOSIT: "Hours earned by a confirmed elder-care service",
+    e.TimeBankEntryKind.TRANSFER_OUT: "Hours given to a spouse or a direct relative aged 60+",
+    e.TimeBankEntryKind.TRANSFER_IN: "Hours received from a relative's account",
+    e.TimeBankEntryKind.DONATION_OUT: "Hours donated to the pool for priority elders",
+    e.TimeBankEntryKind.DONATION_IN: "Hours the pool received as a donation",
+    e.TimeBankEntryKind.CAP_EXCESS_OUT: "Hours above the balance cap, sent to the pool",
+    e.TimeBankEntryKind.CAP_EXCESS_IN: "Hours the pool received from a balance above the cap",
+    e.TimeBankEntryKind.SPEND: "Hours spent on a service received (never cash)",
+})
+FamilyRelation = expose(e.FamilyRelation, "How a resident is related to a time-bank account's holder.", {
+    e.FamilyRelation.SELF: "The holder themself (a volunteer's own resident record)",
+})
+AttendanceMethod = expose(e.AttendanceMethod, "How an attendance at a session was recorded.", {
+    e.AttendanceMethod.CODE: "Self check-in with the session's code",
+    e.AttendanceMethod.STAFF: "Recorded by centre staff or the organizing organization",
+})
 ErrorCode = expose(ErrorCode, "Machine-readable code of an expected error.", ERROR_DESCRIPTIONS)
 
 LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
@@ -84,7 +102,8 @@ LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
     MembershipRole, ProjectStatus, TargetGroup, ClaimStatus, SessionKind, SessionStatus, EnrollmentStatus,
     Gender, AgeBand, Mobility, GuardianRelation, ConsentPurpose, NeedStatus, Urgency, ProviderKind,
     MatchStatus, CareCategory, CertificationKind, AccountRole, AccountStatus, ApiKeyScope, AccessPurpose,
-    AuditAction, ServiceRecordStatus, CorrectionStatus,
+    AuditAction, ServiceRecordStatus, CorrectionStatus, TimeBankAccountKind, TimeBankEntryKind, FamilyRelation,
+    AttendanceMethod,
 )
 
 

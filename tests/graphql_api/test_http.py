@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 import graphql_api.queries.directory as directory
 from graphql_api.app import create_app
 from tests.conftest import BACKEND, POSTGRES_URL
-from tests.graphql_api.edge import DOCUMENTED, GRAPHQL_RESPONSE, codes, endpoint, settings, view_of
+from tests.graphql_api.edge import DOCUMENTED, GRAPHQL_RESPONSE, codes, endpoint, settings
 
 pytestmark = pytest.mark.usefixtures("db")
 AREAS = "{ areas { totalCount } }"
@@ -83,23 +83,32 @@ async def test_body_above_64_kib_is_413_by_content_length_and_while_streaming():
         assert fits.status_code == 200 and not codes(fits)
 
 
-async def test_websockets_are_refused():
-    """No subscriptions: a WebSocket would carry operations past the HTTP rules, so none is accepted."""
-    sent = []
+async def test_websockets_speak_graphql_transport_ws_only():
+    """Subscriptions only, over graphql-transport-ws (tests/graphql_api/test_subscriptions.py): the legacy
+    graphql-ws protocol, or none, is closed with 4406."""
+    for protocols in (["graphql-ws"], []):
+        sent, incoming = [], iter([{"type": "websocket.connect"}, {"type": "websocket.disconnect", "code": 1000}])
 
-    async def receive():
-        return {"type": "websocket.connect"}
+        async def receive(incoming=incoming):
+            return next(incoming)
 
-    async def send(message):
-        sent.append(message)
+        async def send(message, sent=sent):
+            sent.append(message)
 
-    scope = {"type": "websocket", "path": "/graphql", "root_path": "", "query_string": b"", "headers": [],
-             "subprotocols": ["graphql-transport-ws"], "scheme": "ws", "server": ("linli.test", 80)}
-    app = create_app(settings(), manage_database=False)
-    await app(scope, receive, send)
-    await view_of(app)(scope, receive, send)
-    assert [message["type"] for message in sent] == ["websocket.close", "websocket.close"]
-    await app.state.cache.close()
+        scope = {"type": "websocket", "path": "/graphql", "root_path": "", "query_string": b"", "headers": [],
+                 "subprotocols": protocols, "scheme": "ws", "server": ("linli.test", 80)}
+        app = create_app(settings(), manage_database=False)
+        await app(scope, receive, send)
+        assert [(m["type"], m.get("code")) for m in sent] == [("websocket.accept", None), ("websocket.close", 4406)]
+        await app.state.cache.close()
+
+
+async def test_subscriptions_are_refused_over_http(gql):
+    document = "subscription { needsInArea { kind } }"
+    for response in (await gql.http.post("/graphql", json={"query": document}),
+                     await gql.http.get("/graphql", params={"query": document})):
+        assert response.status_code == 400 and codes(response) == ["BAD_REQUEST"]
+        assert "WebSocket" in response.json()["errors"][0]["message"]
 
 
 async def test_batches_are_refused():

@@ -1,0 +1,180 @@
+"""The provider report: who serves, how much, how well rated, and how evenly the work is shared.
+
+- An assignment is a match ACCEPTED or COMPLETED for a need whose service window starts in the period.
+  A match counts for an organization when it is the organization's own or was dispatched from it.
+- Hours served: confirmed service records started in the period, ``ended_at - started_at`` each; their
+  ratings are the residents' (one per service, so a dispatched service is not rated twice).
+- Load spread: assignments per active professional in scope (those with none included), summarised
+  by the Gini coefficient (0: all equal, towards 1: a few carry everything), the mean, the maximum and
+  the share held by the busiest tenth.
+
+Scope: staff's communities are the needs' communities (and the professionals serving them, the
+organizations based there); an organization's admin sees what counts for their organization and its
+members. Two statements: the totals, and the figures per organization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.enums import OrganizationKind
+from resolvers.reports.scope import ReportScope
+from resolvers.reports.sql import ALWAYS, ReportStatement, count, number, share
+
+HOUR = 3600.0
+ORGANIZATION_OF_MATCH = "COALESCE(m.organization_id, parent.organization_id)"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSpread:
+    """How assignments are shared among the active professionals in scope."""
+
+    professionals: int
+    assignments: int
+    max_assignments: int
+    gini: float | None
+    top_decile_share: float | None
+
+    @property
+    def mean_assignments(self) -> float | None:
+        """Assignments per active professional."""
+        return share(self.assignments, self.professionals)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderTotals:
+    """The provider figures of one scope."""
+
+    active_professionals: int
+    active_organizations: int
+    assigned_needs: int
+    professionals_assigned: int
+    no_shows: int
+    services: int
+    hours_served: float
+    ratings: int
+    average_rating: float | None
+    load: LoadSpread
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationFigures:
+    """One organization's figures in the period."""
+
+    organization_id: int
+    name: str
+    kind: OrganizationKind
+    active_members: int
+    assigned_needs: int
+    services: int
+    hours_served: float
+    ratings: int
+    average_rating: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderReport:
+    """Totals and per-organization figures of one scope."""
+
+    where: ReportScope
+    totals: ProviderTotals
+    organizations: list[OrganizationFigures]
+
+
+async def provider_report(where: ReportScope) -> ProviderReport:
+    """The provider report of ``where`` (two statements)."""
+    return ProviderReport(where, await _totals(where), await _organizations(where))
+
+
+def _work(sql: ReportStatement, where: ReportScope) -> str:
+    """The CTEs ``assigned`` (assignments) and ``served`` (confirmed services) of the scope."""
+    period, communities, organization = where.period, where.community_ids, where.organization_id
+    return f"""
+        assigned AS (
+            SELECT m.id, m.need_id, m.professional_id, m.no_show, {ORGANIZATION_OF_MATCH} AS organization_id
+            FROM "match" m JOIN need n ON n.id = m.need_id LEFT JOIN "match" parent ON parent.id = m.dispatched_from_id
+            WHERE m.status IN ('ACCEPTED', 'COMPLETED') AND {sql.within('n.window_start', period)}
+              AND {sql.among('n.community_id', communities)} AND {sql.equals(ORGANIZATION_OF_MATCH, organization)}),
+        served AS (
+            SELECT sr.id, {ORGANIZATION_OF_MATCH} AS organization_id, sr.rating,
+                   {sql.seconds('sr.ended_at', 'sr.started_at')} AS seconds
+            FROM service_record sr JOIN need n ON n.id = sr.need_id JOIN "match" m ON m.id = sr.match_id
+            LEFT JOIN "match" parent ON parent.id = m.dispatched_from_id
+            WHERE sr.status = 'CONFIRMED' AND sr.ended_at IS NOT NULL AND {sql.within('sr.started_at', period)}
+              AND {sql.among('n.community_id', communities)} AND {sql.equals(ORGANIZATION_OF_MATCH, organization)})"""
+
+
+def _pool(sql: ReportStatement, where: ReportScope) -> str:
+    """The CTE ``pool``: active professionals serving the communities, or members of the organization."""
+    serving = ALWAYS if where.community_ids is None else (
+        "EXISTS (SELECT 1 FROM professional_service_area psa WHERE psa.professional_id = p.id "
+        f"AND {sql.among('psa.area_id', where.community_ids)})")
+    member = ALWAYS if where.organization_id is None else (
+        "EXISTS (SELECT 1 FROM membership ms WHERE ms.professional_id = p.id "
+        f"AND {sql.equals('ms.organization_id', where.organization_id)})")
+    return f"pool AS (SELECT p.id FROM professional p WHERE p.status = 'ACTIVE' AND {serving} AND {member})"
+
+
+async def _totals(where: ReportScope) -> ProviderTotals:
+    sql = ReportStatement()
+    text = f"""
+        WITH {_work(sql, where)}, {_pool(sql, where)},
+        loads AS (SELECT pool.id, COUNT(a.id) AS n FROM pool LEFT JOIN assigned a ON a.professional_id = pool.id
+                  GROUP BY pool.id),
+        ranked AS (SELECT n, ROW_NUMBER() OVER (ORDER BY n, id) AS i, COUNT(*) OVER () AS total FROM loads)
+        SELECT (SELECT COUNT(*) FROM pool) AS professionals,
+               (SELECT COUNT(*) FROM organization o WHERE o.status = 'ACTIVE' AND o.kind <> 'HUB_CENTRE'
+                  AND {sql.among('o.area_id', where.community_ids)}
+                  AND {sql.equals('o.id', where.organization_id)}) AS organizations,
+               (SELECT COUNT(DISTINCT need_id) FROM assigned) AS assigned_needs,
+               (SELECT COUNT(DISTINCT professional_id) FROM assigned) AS professionals_assigned,
+               (SELECT SUM(CASE WHEN no_show THEN 1 ELSE 0 END) FROM assigned) AS no_shows,
+               (SELECT COUNT(*) FROM served) AS services,
+               (SELECT SUM(seconds) FROM served) AS seconds,
+               (SELECT COUNT(rating) FROM served) AS ratings,
+               (SELECT AVG(rating) FROM served) AS average_rating,
+               (SELECT SUM(n) FROM loads) AS load_assignments,
+               (SELECT MAX(n) FROM loads) AS max_load,
+               (SELECT SUM((2 * i - total - 1) * n) FROM ranked) AS gini_numerator,
+               (SELECT SUM(CASE WHEN i > total - (total + 9) / 10 THEN n ELSE 0 END) FROM ranked) AS top_decile"""
+    row = (await sql.rows(text))[0]
+    professionals, assignments = count(row["professionals"]), count(row["load_assignments"])
+    load = LoadSpread(
+        professionals, assignments, count(row["max_load"]),
+        share(count(row["gini_numerator"]), professionals * assignments),
+        share(count(row["top_decile"]), assignments),
+    )
+    return ProviderTotals(
+        professionals, count(row["organizations"]), count(row["assigned_needs"]),
+        count(row["professionals_assigned"]), count(row["no_shows"]), count(row["services"]),
+        (number(row["seconds"]) or 0.0) / HOUR, count(row["ratings"]), number(row["average_rating"]), load,
+    )
+
+
+async def _organizations(where: ReportScope) -> list[OrganizationFigures]:
+    sql = ReportStatement()
+    text = f"""
+        WITH {_work(sql, where)},
+        members AS (SELECT ms.organization_id, COUNT(*) AS n FROM membership ms
+                    JOIN professional p ON p.id = ms.professional_id AND p.status = 'ACTIVE'
+                    GROUP BY ms.organization_id),
+        by_assigned AS (SELECT organization_id, COUNT(DISTINCT need_id) AS needs FROM assigned
+                        WHERE organization_id IS NOT NULL GROUP BY organization_id),
+        by_served AS (SELECT organization_id, COUNT(*) AS services, SUM(seconds) AS seconds,
+                             COUNT(rating) AS ratings, AVG(rating) AS average_rating
+                      FROM served WHERE organization_id IS NOT NULL GROUP BY organization_id)
+        SELECT o.id, o.name, o.kind, mb.n AS members, ba.needs, bs.services, bs.seconds, bs.ratings,
+               bs.average_rating
+        FROM organization o LEFT JOIN members mb ON mb.organization_id = o.id
+        LEFT JOIN by_assigned ba ON ba.organization_id = o.id LEFT JOIN by_served bs ON bs.organization_id = o.id
+        WHERE o.kind <> 'HUB_CENTRE' AND {sql.equals('o.id', where.organization_id)}
+          AND ({sql.among('o.area_id', where.community_ids)} OR ba.needs IS NOT NULL OR bs.services IS NOT NULL)
+        ORDER BY o.id"""
+    return [
+        OrganizationFigures(
+            r["id"], r["name"], OrganizationKind(r["kind"]), count(r["members"]), count(r["needs"]),
+            count(r["services"]), (number(r["seconds"]) or 0.0) / HOUR, count(r["ratings"]),
+            number(r["average_rating"]),
+        )
+        for r in await sql.rows(text)
+    ]

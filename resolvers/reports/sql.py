@@ -1,0 +1,71 @@
+"""The dialect details the report statements share, on top of :class:`resolvers.matching_sql.Statement`.
+
+Timestamps are compared and subtracted in the database: ``EXTRACT(EPOCH FROM ...)`` on PostgreSQL,
+``julianday`` on SQLite (which stores them as ISO text with an offset). Reports read from the replica
+when one is configured (:mod:`resolvers.replica`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise import connections
+
+from resolvers.matching_sql import Statement
+from resolvers.replica import REPLICA, replica_configured
+from resolvers.reports.scope import ReportPeriod
+
+ALWAYS = "1 = 1"
+
+
+class ReportStatement(Statement):
+    """A report's statement: placeholders, period filters and durations in the connection's dialect."""
+
+    def __init__(self) -> None:
+        super().__init__(connections.get(REPLICA) if replica_configured() else None)
+
+    def within(self, column: str, period: ReportPeriod) -> str:
+        """The timestamp ``column`` falls in the period."""
+        return f"{self.moment(column, '>=', period.start)} AND {self.moment(column, '<', period.end)}"
+
+    def before(self, column: str, moment: datetime) -> str:
+        """The timestamp ``column`` is at or before ``moment``."""
+        return self.moment(column, "<=", moment)
+
+    def days_between(self, column: str, first: date, last: date) -> str:
+        """The date ``column`` is between ``first`` and ``last``, both included."""
+        return f"{column} >= {self.day(first)} AND {column} <= {self.day(last)}"
+
+    def seconds(self, later: str, earlier: str) -> str:
+        """Seconds from the timestamp ``earlier`` to ``later``."""
+        if self.postgres:
+            return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+        return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+    def among(self, column: str, ids: Iterable[int] | None) -> str:
+        """``column`` is one of ``ids``; always true for None (no restriction)."""
+        return ALWAYS if ids is None else self.in_ids(column, ids)
+
+    def equals(self, column: str, value: int | None) -> str:
+        """``column`` equals ``value``; always true for None (no restriction)."""
+        return ALWAYS if value is None else f"{column} = {self.param(int(value))}"
+
+
+def number(value: Any) -> float | None:
+    """A numeric aggregate read raw (``Decimal`` on PostgreSQL) as a float; None stays None."""
+    if value is None:
+        return None
+    return float(value) if isinstance(value, Decimal | int | float) else float(str(value))
+
+
+def count(value: Any) -> int:
+    """A count or sum read raw, 0 for NULL."""
+    return int(value or 0)
+
+
+def share(part: float, whole: float) -> float | None:
+    """``part / whole``, None when ``whole`` is 0."""
+    return part / whole if whole else None
