@@ -32,6 +32,7 @@ from graphql_api.bench_stats import Counters, count_statements
 from resolvers.identifiers import mask_name
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN)  # literals: the partial index of open needs applies
 STATS = Counters()
 
 
@@ -71,13 +72,13 @@ def _provider(row: asyncpg.Record) -> dict:
 
 async def open_needs(variables: dict) -> dict:
     community = int(_pk(variables["community"]))
-    total = await DB.fetchval("SELECT COUNT(*) FROM need WHERE community_id = $1 AND status = ANY($2::text[])",
-                              community, OPEN)
+    total = await DB.fetchval(f"SELECT COUNT(*) FROM need WHERE community_id = $1 AND status IN ({OPEN_SQL})",
+                              community)
     rows = await DB.fetch(
         "SELECT n.id, n.title, n.category, n.status, n.created_at, n.resident_id, r.name AS rname, a.name AS aname "
         "FROM need n JOIN resident r ON r.id = n.resident_id JOIN area a ON a.id = n.community_id "
-        "WHERE n.community_id = $1 AND n.status = ANY($2::text[]) ORDER BY n.created_at DESC, n.id DESC LIMIT 50",
-        community, OPEN)
+        f"WHERE n.community_id = $1 AND n.status IN ({OPEN_SQL}) ORDER BY n.created_at DESC, n.id DESC LIMIT 50",
+        community)
     edges = [{"node": {
         "id": global_id("Need", r["id"]), "title": r["title"], "category": r["category"], "status": r["status"],
         "createdAt": iso(r["created_at"]),

@@ -15,12 +15,11 @@ from graphql_api.bench_stats import Counted, Counters, count_statements, stats_r
 from graphql_api.cache import build_cache
 from graphql_api.downloads import download_routes
 from graphql_api.http import LinliGraphQL
-from graphql_api.notification_jobs import sender_config, wechat_sender
+from graphql_api.notification_jobs import notification_sender
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
 from resolvers.expiry import expiry_job
 from resolvers.live_events import publishing
-from resolvers.notification_sender import notification_jobs
 
 log = logging.getLogger("linli")
 
@@ -42,7 +41,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         if manage_database:
             async with RegisterTortoise(app, config=settings.tortoise_config(statement_timeout=True)):
                 async with publishing(graphql.need_feed), expiry_job(settings.expiry_interval_seconds), \
-                        notification_jobs(wechat_sender(settings, cache), sender_config(settings)):
+                        notification_sender(settings, cache):
                     yield
         else:
             yield

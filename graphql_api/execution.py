@@ -130,7 +130,7 @@ def shortcuts(parent: GraphQLObjectType) -> dict[str, Shortcut]:
 class LinliExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor, answering the read-only leaf fields without the generic field machinery."""
 
-    def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):  # noqa: ANN001, ANN201
+    def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):
         manager = self.middleware_manager
         if manager is not None and manager.middlewares:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)

@@ -40,24 +40,37 @@ class Loaders:
     def __init__(self, public: PublicReads | None = None) -> None:
         self.public = public
         self._by_id: dict[type[Model], DataLoader[int, Row | None]] = {}
+        self._by_ids: dict[type[Model], DataLoader[tuple[int, ...], list[Row | None]]] = {}
         self._pages: dict[tuple[str, PageArgs], DataLoader[int, Page]] = {}
         self._batches: dict[str, DataLoader[Any, Any]] = {}
+
+    async def _rows(self, model: type[Model], ids: list[int]) -> dict[int, Row]:
+        table = model._meta.db_table
+        if self.public is not None and table in PUBLIC_TABLES:
+            return await self.public.rows(table, ids, lambda missing: rows_by_id(model, missing))
+        return await rows_by_id(model, ids)
 
     def by_id(self, model: type[Model]) -> DataLoader[int, Row | None]:
         """Rows of ``model`` by primary key (None for a missing id), one SELECT per batch, as plain rows."""
         loader = self._by_id.get(model)
         if loader is None:
-            table = model._meta.db_table
-
             async def load(ids: Sequence[int]) -> list[Row | None]:
-                unique = list(dict.fromkeys(ids))
-                if self.public is not None and table in PUBLIC_TABLES:
-                    rows = await self.public.rows(table, unique, lambda missing: rows_by_id(model, missing))
-                else:
-                    rows = await rows_by_id(model, unique)
+                rows = await self._rows(model, list(dict.fromkeys(ids)))
                 return [rows.get(i) for i in ids]
 
             loader = self._by_id[model] = DataLoader(load_fn=load)
+        return loader
+
+    def by_ids(self, model: type[Model]) -> DataLoader[tuple[int, ...], list[Row | None]]:
+        """Rows of ``model`` for a tuple of keys at a time (e.g. the members of one page), every tuple of a batch
+        in one SELECT: one future per page instead of one per row."""
+        loader = self._by_ids.get(model)
+        if loader is None:
+            async def load(groups: Sequence[tuple[int, ...]]) -> list[list[Row | None]]:
+                rows = await self._rows(model, list(dict.fromkeys(i for group in groups for i in group)))
+                return [[rows.get(i) for i in group] for group in groups]
+
+            loader = self._by_ids[model] = DataLoader(load_fn=load)
         return loader
 
     def page(self, relation: str, args: PageArgs) -> DataLoader[int, Page]:

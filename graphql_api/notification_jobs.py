@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from graphql_api.settings import Settings
-from resolvers.notification_sender import SenderConfig
-from resolvers.wechat import Cache, WeChatClient, WeChatConfig
+from resolvers.notification_sender import SenderConfig, notification_jobs
+from resolvers.wechat import Cache, WeChatClient, WeChatConfig, http_client
 
 #: The longest a send may take; a claim's lease must outlast it (see ``resolvers.notification_sender``).
 MAX_SEND_SECONDS = 10.0
@@ -33,3 +36,16 @@ def wechat_sender(settings: Settings, cache: Cache | None) -> WeChatClient | Non
     config = WeChatConfig(appid=settings.wechat_appid, secret=settings.wechat_secret,
                           api_base=settings.wechat_api_base, timeout_seconds=send_timeout(settings))
     return WeChatClient(config, cache=cache)
+
+
+@asynccontextmanager
+async def notification_sender(settings: Settings, cache: Cache | None) -> AsyncIterator[None]:
+    """This worker's notification sender, with one HTTP client for all its sends, while the block runs."""
+    client = wechat_sender(settings, cache)
+    if client is None:
+        yield
+        return
+    async with http_client(client.config) as http:
+        client.http = http
+        async with notification_jobs(client, sender_config(settings)):
+            yield

@@ -61,7 +61,7 @@ def tables_written(mutation: str) -> tuple[str, ...]:
 def snapshot(item: Any) -> dict[str, Any]:
     """The column values of a model instance or row (what is cached of it)."""
     if isinstance(item, Row):
-        return dict(vars(item))
+        return item.values()
     return {name: getattr(item, name) for name in item._meta.fields_db_projection}
 
 

@@ -40,6 +40,7 @@ from graphql_api.queries.accounts import AccountQuery
 from graphql_api.queries.directory import DirectoryQuery
 from graphql_api.queries.matching import MatchingQuery
 from graphql_api.queries.needs import NeedQuery
+from graphql_api.queries.notifications import NotificationQuery
 from graphql_api.queries.people import PeopleQuery
 from graphql_api.queries.privacy import PrivacyQuery
 from graphql_api.queries.projects import ProjectQuery
@@ -67,6 +68,7 @@ QUERIES: tuple[type, ...] = (
     QueueQuery, ServiceRecordQuery,
     ReportQuery,
     TimeBankQuery, VolunteerHoursQuery,
+    NotificationQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     PrivacyMutation,

@@ -8,10 +8,11 @@ frozensets and tuples on construction, so profiles are immutable and cheap to sh
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
+from functools import lru_cache
 
 from matching.categories import CareCategory, CertificationKind
 from matching.config import MatchingConfig
@@ -134,18 +135,19 @@ class ProviderProfile:
 
     def __post_init__(self) -> None:
         """Normalise collections and derive ``key`` and the merged ``weekly`` hours."""
-        kind = ProviderKind(self.kind)
+        kind = self.kind if type(self.kind) is ProviderKind else ProviderKind(self.kind)
         setattr_ = object.__setattr__
         setattr_(self, "kind", kind)
-        setattr_(self, "categories", frozenset(CareCategory(c) for c in self.categories))
+        setattr_(self, "categories", _care_categories(frozenset(self.categories)))
         setattr_(self, "skills", frozenset(self.skills))
         setattr_(self, "certifications", tuple(self.certifications))
         setattr_(self, "languages", frozenset(self.languages))
         setattr_(self, "community_ids", frozenset(self.community_ids))
-        setattr_(self, "availability", tuple(sorted(self.availability)))
+        availability, weekly = _weekly_hours(self.availability)
+        setattr_(self, "availability", availability)
         setattr_(self, "booked", tuple(self.booked))
         setattr_(self, "key", (kind.value, self.id))
-        setattr_(self, "weekly", merge_weekly(self.availability))
+        setattr_(self, "weekly", weekly)
 
     @property
     def remaining_capacity(self) -> int:
@@ -196,6 +198,34 @@ class NeedProfile:
         setattr_(self, "declined_provider_keys", _keys(self.declined_provider_keys))
         if self.submitted_at is not None:
             setattr_(self, "submitted_at", to_local(self.submitted_at))
+
+
+@lru_cache(maxsize=1024)
+def _care_categories(categories: frozenset) -> frozenset[CareCategory]:
+    """Categories as ``CareCategory`` members (few distinct sets exist, so each is converted once)."""
+    return frozenset(CareCategory(c) for c in categories)
+
+
+_WEEKLY_MEMO: dict[int, tuple[tuple[WeeklySlot, ...], tuple[WeeklySlot, ...], WeeklyHours]] = {}
+WEEKLY_MEMO_SIZE = 4096
+
+
+def _weekly_hours(slots: Iterable[WeeklySlot]) -> tuple[tuple[WeeklySlot, ...], WeeklyHours]:
+    """Slots sorted, and merged per weekday; remembered per tuple object.
+
+    Many providers keep the same weekly hours and the service layer hands them one shared tuple,
+    so the memo is keyed by the tuple's identity (it holds the tuple, so the id stays its own).
+    """
+    known = _WEEKLY_MEMO.get(id(slots))
+    if known is not None and known[0] is slots:
+        return known[1], known[2]
+    ordered = tuple(sorted(slots))
+    merged = merge_weekly(ordered)
+    if type(slots) is tuple:
+        if len(_WEEKLY_MEMO) >= WEEKLY_MEMO_SIZE:
+            _WEEKLY_MEMO.clear()
+        _WEEKLY_MEMO[id(slots)] = (slots, ordered, merged)
+    return ordered, merged
 
 
 def _keys(keys: frozenset[ProviderKey]) -> frozenset[ProviderKey]:

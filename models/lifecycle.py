@@ -31,7 +31,7 @@ class NeedEvent(Model):
     class Meta:
         table = "need_event"
         ordering = ["id"]
-        indexes = (("need_id", "id"), ("to_status", "created_at"))
+        indexes = (("need_id", "id"), ("to_status", "created_at"), ("to_status", "need_id", "created_at"))
 
 
 class ServiceRecord(TimestampedModel):

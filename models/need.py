@@ -32,7 +32,8 @@ class Need(TimestampedModel):
     class Meta:
         table = "need"
         ordering = ["-created_at", "-id"]
-        indexes = (("community_id", "status", "created_at"), ("category", "status"), ("resident_id", "created_at"))
+        indexes = (("community_id", "status", "created_at"), ("category", "status"), ("resident_id", "created_at"),
+                   ("created_at", "community_id", "category", "status", "id"))  # period reports, index-only
 
 
 class Match(TimestampedModel):

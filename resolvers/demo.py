@@ -24,6 +24,7 @@ from resolvers.demo_needs import create_needs
 from resolvers.demo_people import create_professionals
 from resolvers.demo_projects import create_projects, member
 from resolvers.demo_residents import create_residents
+from resolvers.demo_time_bank import create_time_bank
 from resolvers.residents import local_today
 
 DEMO_SEED = 20260118
@@ -42,6 +43,7 @@ async def load_demo_data(*, today: date | None = None, seed: int = DEMO_SEED) ->
         await create_projects(ctx)
         await create_needs(ctx)
         await create_need_histories(ctx)
+        await create_time_bank(ctx)
     return ctx.counts
 
 

@@ -8,11 +8,12 @@ dropped). On PostgreSQL the three tests are index scans ANDed and ORed as bitmap
 ids serving the community, and the GiST index of the box each professional reaches, so only the
 few hundred rows passing all of them are read. For ranking, the rules a professional's own rows
 decide (gender, language, age, weekly hours, certificates) are checked in SQL as well, as
-necessary conditions: the engine still decides. Organizations are few: the active ones offering the category and serving the community.
-For "why not this person?" the same queries run without the extra rules, plus up to 200 providers
-of the category failing the place rule. A batch loads, once, everyone offering one of its
-categories and serving one of its communities or inside the box around its needs widened by the
-largest travel distance on file (index ``professional(status, latitude, longitude)``).
+necessary conditions: the engine still decides. Organizations are few: the active ones offering the
+category and serving the community. For "why not this person?" the same queries run without the
+extra rules, plus up to 200 providers of the category failing the place rule. A batch loads, once,
+everyone offering one of its categories and serving one of its communities or inside the box around
+its needs widened by the largest travel distance on file (index ``professional(status, latitude,
+longitude)``).
 """
 
 from __future__ import annotations

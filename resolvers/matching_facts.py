@@ -60,13 +60,15 @@ class FactsAsOf:
         return cls(now or datetime.now(UTC), frozenset(resident_ids), prior_rating)
 
 
+CERTIFICATE = ("c.kind", "c.verified_at IS NOT NULL", "c.issued_on", "c.expires_on")
+
+
 def _certificates(sql: Statement, owner: str) -> str:
-    item = sql.json_array("c.kind", "c.verified_at IS NOT NULL", "c.issued_on", "c.expires_on")
-    return f"(SELECT {sql.json_agg(item)} FROM certification c WHERE c.professional_id = {owner})"
+    return sql.rows_list(CERTIFICATE, f"FROM certification c WHERE c.professional_id = {owner}")
 
 
 def _record(sql: Statement, owner: str) -> str:
-    record = sql.json_array(
+    record = sql.numbers(
         f"SUM(CASE WHEN m.status = '{COMPLETED}' THEN 1 ELSE 0 END)", "SUM(CASE WHEN m.no_show THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN m.status = '{DECLINED}' OR (m.status = '{WITHDRAWN}' AND m.responded_at IS NOT NULL) "
         "THEN 1 ELSE 0 END)", "COALESCE(SUM(m.rating), 0)", "COUNT(m.rating)",
@@ -78,12 +80,12 @@ def _engagements(sql: Statement, owner: str, asof: FactsAsOf) -> str:
     """Accepted or completed matches whose window ended in the last 30 days or later, and those of
     the given residents (continuity), with their window, resident and rating."""
     since = asof.now - timedelta(days=RECENT_DAYS)
-    item = sql.json_array("m.status", "n.window_start", "n.window_end", "n.resident_id", "m.rating")
     recent = sql.moment("n.window_end", ">", since)
     if asof.resident_ids:
         recent = (f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids('n.resident_id', asof.resident_ids)}))")
-    return (f"(SELECT {sql.json_agg(item)} FROM match m JOIN need n ON n.id = m.need_id WHERE {owner} "
-            f"AND m.status IN ('{ACCEPTED}', '{COMPLETED}') AND {recent})")
+    return sql.rows_list(("m.status", "n.window_start", "n.window_end", "n.resident_id", "m.rating"),
+                         f"FROM match m JOIN need n ON n.id = m.need_id WHERE {owner} "
+                         f"AND m.status IN ('{ACCEPTED}', '{COMPLETED}') AND {recent}")
 
 
 def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
@@ -92,18 +94,13 @@ def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
     return f"{_record(sql, mine)} AS record, {_engagements(sql, mine, asof)} AS engagements"
 
 
-def _areas(sql: Statement, owner: str) -> str:
-    """The communities the professional ``owner`` serves (an int array on PostgreSQL, JSON on SQLite)."""
-    served = f"SELECT s.area_id FROM professional_service_area s WHERE s.professional_id = {owner}"
-    return f"ARRAY({served})" if sql.postgres else f"(SELECT {sql.json_agg('s.area_id')} FROM ({served}) s)"
-
-
 async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p.id") -> list[ProviderProfile]:
     """Profiles of the professionals ``where`` picks, with their facts (one statement)."""
     sql = Statement()
     condition = where(sql)
+    areas = sql.column_list("s.area_id", "FROM professional_service_area s WHERE s.professional_id = p.id")
     rows = await sql.rows(
-        f"SELECT {PRO_COLUMNS}, {_certificates(sql, 'p.id')} AS certificates, {_areas(sql, 'p.id')} AS areas, "
+        f"SELECT {PRO_COLUMNS}, {_certificates(sql, 'p.id')} AS certificates, {areas} AS areas, "
         f"{_history(sql, 'professional_id', 'p.id', asof)} FROM professional p WHERE {condition} {suffix}"
     )
     return [professional_profile(row, _facts(row, asof, booking=True)) for row in rows]
@@ -114,16 +111,15 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
     sql = Statement()
     condition = where(sql)
     members = f"FROM membership ms JOIN professional mp ON mp.id = ms.professional_id AND mp.status = '{ACTIVE}'"
-    member = sql.json_array(sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent",
-                            "mp.years_experience")
-    item = sql.json_array("c.kind", "c.verified_at IS NOT NULL", "c.issued_on", "c.expires_on")
+    mine = "WHERE ms.organization_id = o.id"
+    member = (sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent", "mp.years_experience")
+    certificates = f"{members} JOIN certification c ON c.professional_id = mp.id {mine}"
+    areas = f"{members} JOIN professional_service_area s ON s.professional_id = mp.id {mine}"
     rows = await sql.rows(
-        f"SELECT {ORG_COLUMNS}, (SELECT {sql.json_agg(member)} {members} WHERE ms.organization_id = o.id) AS members, "
-        f"(SELECT {sql.json_agg(item)} {members} JOIN certification c ON c.professional_id = mp.id "
-        "WHERE ms.organization_id = o.id) AS certificates, "
-        f"(SELECT {sql.json_agg('s.area_id', distinct=True)} {members} JOIN professional_service_area s "
-        "ON s.professional_id = mp.id WHERE ms.organization_id = o.id) AS areas, "
-        f"(SELECT {sql.json_agg('a.id')} FROM area a WHERE a.parent_id = o.area_id) AS sub_areas, "
+        f"SELECT {ORG_COLUMNS}, {sql.rows_list(member, f'{members} {mine}')} AS members, "
+        f"{sql.rows_list(CERTIFICATE, certificates)} AS certificates, "
+        f"{sql.column_list('s.area_id', areas, distinct=True)} AS areas, "
+        f"{sql.column_list('a.id', 'FROM area a WHERE a.parent_id = o.area_id')} AS sub_areas, "
         f"{_history(sql, 'organization_id', 'o.id', asof)} FROM organization o WHERE {condition} ORDER BY o.id"
     )
     return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
@@ -131,16 +127,23 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
 
 def _facts(row: dict, asof: FactsAsOf, booking: bool) -> ProviderFacts:
     """The facts of one row (certificates, areas, record, engagements, continuity)."""
+    completed, no_shows, cancelled, rating_sum, rating_count = as_list(row["record"]) or (0, 0, 0, 0, 0)
     facts = ProviderFacts(
         certifications=[certification(*item) for item in as_list(row["certificates"])],
-        community_ids={int(a) for a in as_list(row["areas"])},
+        community_ids=set(as_list(row["areas"])), completed=int(completed or 0), no_shows=int(no_shows or 0),
+        cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0),
     )
-    record = as_list(row["record"])
-    facts.completed, facts.no_shows, facts.cancelled = (int(v or 0) for v in record[:3])
-    facts.rating_sum, facts.rating_count = float(record[3] or 0), int(record[4] or 0)
+    engagements = as_list(row["engagements"])
+    if engagements:
+        _engaged(facts, engagements, asof, booking)
+    return facts
+
+
+def _engaged(facts: ProviderFacts, engagements: list, asof: FactsAsOf, booking: bool) -> None:
+    """Count the active and recent assignments, book the windows and note the residents' ratings."""
     since = asof.now - timedelta(days=RECENT_DAYS)
     ratings: dict[int, list[int | None]] = {}
-    for status, start, end, resident_id, rating in as_list(row["engagements"]):
+    for status, start, end, resident_id, rating in engagements:
         start, end = as_moment(start), as_moment(end)
         if end > since:
             facts.recent += start >= since
@@ -153,7 +156,6 @@ def _facts(row: dict, asof: FactsAsOf, booking: bool) -> ProviderFacts:
     for resident_id, given in ratings.items():
         rated = [r for r in given if r is not None]
         facts.served[resident_id] = sum(rated) / len(rated) if rated else asof.prior_rating
-    return facts
 
 
 def _organization_facts(row: dict, asof: FactsAsOf) -> ProviderFacts:
@@ -161,8 +163,8 @@ def _organization_facts(row: dict, asof: FactsAsOf) -> ProviderFacts:
     facts = _facts(row, asof, booking=False)
     facts.community_ids |= {int(row["area_id"])} | {int(a) for a in as_list(row["sub_areas"])}
     for languages, skills, capacity, years in as_list(row["members"]):
-        facts.languages |= set(languages)
-        facts.skills |= set(skills)
+        facts.languages |= set(as_list(languages))
+        facts.skills |= set(as_list(skills))
         facts.capacity += int(capacity or 0)
         facts.years_experience = max(facts.years_experience, float(years or 0))
     return facts

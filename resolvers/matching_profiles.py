@@ -46,11 +46,11 @@ BAND_MIN_AGE = {
     AgeBand.ADULT_18_59: 18, AgeBand.SENIOR_60_79: 60, AgeBand.SENIOR_80_PLUS: 80,
 }
 ORGANIZATION_MIN_CAPACITY = 2
-PROFESSIONAL = ProviderKind.PROFESSIONAL.value
-ORGANIZATION = ProviderKind.ORGANIZATION.value
+PROFESSIONAL = ProviderKind.PROFESSIONAL
+ORGANIZATION = ProviderKind.ORGANIZATION
 
 
-@dataclass
+@dataclass(slots=True)
 class ProviderFacts:
     """What the database says about one provider beyond its own row (filled by ``matching_facts``)."""
 
@@ -124,6 +124,17 @@ def stored_slots(value) -> tuple[WeeklySlot, ...]:
     return _slots_of_text(value) if isinstance(value, str) else weekly_slots(as_list(value))
 
 
+@lru_cache(maxsize=8192)
+def _set_of_text(text: str) -> frozenset:
+    """The items of a stored JSON list (categories, skills, languages: few distinct lists exist)."""
+    return frozenset(as_list(text))
+
+
+def stored_set(value) -> frozenset:
+    """The items of a JSON list column read raw (JSON text) or decoded (a list)."""
+    return _set_of_text(value) if isinstance(value, str) else frozenset(as_list(value))
+
+
 def certification(kind: str, verified: bool, issued_on, expires_on) -> Certification:
     """A stored certificate as the engine's (dates read raw are normalised)."""
     return Certification(kind, bool(verified), as_date(issued_on), as_date(expires_on))
@@ -132,9 +143,9 @@ def certification(kind: str, verified: bool, issued_on, expires_on) -> Certifica
 def professional_profile(row: dict, facts: ProviderFacts) -> ProviderProfile:
     """The engine's view of a professional: its raw row plus the facts loaded about it."""
     return ProviderProfile(
-        id=row["id"], kind=PROFESSIONAL, name=row["name"], categories=frozenset(as_list(row["categories"])),
-        skills=frozenset(as_list(row["skills"])), certifications=tuple(facts.certifications),
-        languages=frozenset(as_list(row["languages"])), gender=gender_code(row["gender"]),
+        id=row["id"], kind=PROFESSIONAL, name=row["name"], categories=stored_set(row["categories"]),
+        skills=stored_set(row["skills"]), certifications=tuple(facts.certifications),
+        languages=stored_set(row["languages"]), gender=gender_code(row["gender"]),
         birth_date=as_date(row["birth_date"]), community_ids=frozenset(facts.community_ids),
         location=location(row["latitude"], row["longitude"]), travel_km=row["travel_km"],
         availability=stored_slots(row["availability"]), max_concurrent=row["max_concurrent"],
@@ -145,7 +156,7 @@ def professional_profile(row: dict, facts: ProviderFacts) -> ProviderProfile:
 def organization_profile(row: dict, facts: ProviderFacts) -> ProviderProfile:
     """The engine's view of an organization (see the module's conventions)."""
     return ProviderProfile(
-        id=row["id"], kind=ORGANIZATION, name=row["name"], categories=frozenset(as_list(row["categories"])),
+        id=row["id"], kind=ORGANIZATION, name=row["name"], categories=stored_set(row["categories"]),
         skills=frozenset(facts.skills), certifications=tuple(facts.certifications),
         languages=frozenset(facts.languages), community_ids=frozenset(facts.community_ids),
         location=location(row["latitude"], row["longitude"]),

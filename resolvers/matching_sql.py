@@ -4,14 +4,15 @@ Statements are built with :class:`Statement`, which numbers the placeholders for
 (``$1`` on PostgreSQL, ``?1`` on SQLite, so a placeholder can be used twice) and binds whole lists
 as ONE parameter (``= ANY($1)`` on PostgreSQL, ``IN (SELECT value FROM json_each(?1))`` on SQLite),
 so a statement's text does not depend on how many ids it covers. Only ints, floats and short enum
-tokens ever reach a parameter. Values read back raw are normalised here: JSON text to lists, ISO
-text to dates.
+tokens ever reach a parameter. Lists computed in a statement come back as arrays on PostgreSQL
+(decoded by asyncpg, no JSON to parse) and as JSON text on SQLite. Values read back raw are
+normalised here: JSON text to lists, ISO text to dates.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -49,13 +50,6 @@ class Statement:
         if self.postgres:
             return f"{column} = ANY({self.param(values)}::int[])"
         return f"{column} IN (SELECT value FROM json_each({self.param(json.dumps(values))}))"
-
-    def id_table(self, ids: Iterable[int], alias: str) -> str:
-        """A derived table ``alias(id)`` of the given ids (one parameter)."""
-        values = [int(i) for i in ids]
-        if self.postgres:
-            return f"unnest({self.param(values)}::int[]) AS {alias}(id)"
-        return f"(SELECT value AS id FROM json_each({self.param(json.dumps(values))})) AS {alias}"
 
     def json_has(self, column: str, token: str) -> str:
         """The JSON list ``column`` holds ``token``."""
@@ -96,6 +90,26 @@ class Statement:
                     f"WHERE (a->>'weekday')::int = {day} AND a->>'start' <= {minute} AND a->>'end' > {minute}))")
         return (f"EXISTS (SELECT 1 FROM json_each({column}) a WHERE json_extract(a.value, '$.weekday') = {day} "
                 f"AND json_extract(a.value, '$.start') <= {minute} AND json_extract(a.value, '$.end') > {minute})")
+
+    def rows_list(self, items: Sequence[str], source: str) -> str:
+        """The rows of ``SELECT items source`` as one value, a list of tuples: an array of records on
+        PostgreSQL (which asyncpg decodes natively, dates and times included), JSON text on SQLite."""
+        if self.postgres:
+            return f"ARRAY(SELECT ROW({', '.join(items)}) {source})"
+        return f"(SELECT {self.json_agg(self.json_array(*items))} {source})"
+
+    def column_list(self, expression: str, source: str, distinct: bool = False) -> str:
+        """One column of ``SELECT expression source`` as one value, a list: an array on PostgreSQL,
+        JSON text on SQLite."""
+        if self.postgres:
+            return f"ARRAY(SELECT {'DISTINCT ' if distinct else ''}{expression} {source})"
+        return f"(SELECT {self.json_agg(expression, distinct)} {source})"
+
+    def numbers(self, *expressions: str) -> str:
+        """A list of integers: a ``bigint`` array on PostgreSQL, JSON text on SQLite."""
+        if self.postgres:
+            return f"ARRAY[{', '.join(f'CAST({e} AS BIGINT)' for e in expressions)}]"
+        return self.json_array(*expressions)
 
     def json_agg(self, expression: str, distinct: bool = False) -> str:
         """Aggregate ``expression`` into a JSON list (PostgreSQL: NULL over no rows, SQLite: ``[]``)."""

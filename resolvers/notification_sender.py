@@ -21,8 +21,9 @@ A SENT row is never claimed again. **The one window for a repeat** is between We
 and its SENT being committed: if the process is killed there (or the database cannot be reached, or
 WeChat's answer is lost and the send times out), the row stays SENDING until its lease ends (or goes back
 to PENDING) and is sent again, so the person may get that one message twice. WeChat takes no idempotency
-key, so the window cannot be closed, only kept short: SENT is the very next statement. Nothing is lost: a
-row leaves the outbox only as SENT, SKIPPED or FAILED, and a crash anywhere leaves it PENDING or SENDING.
+key, so the window cannot be closed, only kept short: SENT is the very next statement, and a graceful
+shutdown (a deploy) lets the round in progress finish first. Nothing is lost: a row leaves the outbox
+only as SENT, SKIPPED or FAILED, and a crash anywhere leaves it PENDING or SENDING.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ log = logging.getLogger("linli.notifications")
 S = NotificationStatus
 NOT_SUBSCRIBED = 43101
 LEASE_MARGIN_SECONDS = 1.0
+SHUTDOWN_MARGIN_SECONDS = 5.0
 PERMANENT_ERRORS = {40003: "openid invalid", 40037: "template id invalid", 47003: "template values invalid",
                     41030: "page invalid"}
 
@@ -183,11 +185,13 @@ def _moment(now: datetime | None) -> datetime:
     return localtime(now or datetime.now(UTC))
 
 
-async def run_periodically(client: MessageSender, config: SenderConfig) -> None:
-    """Deliver until cancelled: at once while there is work, else every ``interval_seconds``; reminders too."""
-    next_scan = 0.0
+async def run_periodically(client: MessageSender, config: SenderConfig, stop: asyncio.Event | None = None) -> None:
+    """Deliver until ``stop`` is set (or cancelled): at once while there is work, else every ``interval_seconds``,
+    and scan for tomorrow's services every ``reminder_interval_seconds``. A round in progress is finished."""
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    while True:
+    next_scan = 0.0
+    while not stop.is_set():
         busy = False
         try:
             if loop.time() >= next_scan:
@@ -196,19 +200,26 @@ async def run_periodically(client: MessageSender, config: SenderConfig) -> None:
             busy = await run_once(client, config) > 0
         except Exception:  # the sender must outlive a database hiccup; the next round retries
             log.exception("A notification round failed; retrying in %s s.", config.interval_seconds)
-        await asyncio.sleep(0 if busy else config.interval_seconds)
+        if not busy:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), config.interval_seconds)
 
 
 @asynccontextmanager
 async def notification_jobs(client: MessageSender | None, config: SenderConfig) -> AsyncIterator[None]:
-    """Run :func:`run_periodically` in the background while the block runs (nothing without a client)."""
+    """Run :func:`run_periodically` in the background while the block runs (nothing without a client).
+
+    On the way out the round in progress may finish (up to a send's timeout and a few seconds), so that a
+    deploy does not leave messages WeChat accepted unrecorded; after that the task is cancelled.
+    """
     if client is None:
         yield
         return
-    task = asyncio.create_task(run_periodically(client, config), name="linli-notifications")
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_periodically(client, config, stop), name="linli-notifications")
     try:
         yield
     finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+        stop.set()
+        with suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(task, config.send_timeout_seconds + SHUTDOWN_MARGIN_SECONDS)

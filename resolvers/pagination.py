@@ -119,6 +119,24 @@ async def paginate(queryset: Any, args: PageArgs) -> Page:
     return Page(items=list(items), offset=offset, total=total)
 
 
+async def paginate_rows(queryset: Any, args: PageArgs) -> Page:
+    """:func:`paginate` with the slice as plain rows (:mod:`resolvers.rows`) instead of model instances.
+
+    The slice is the queryset's own SQL, sent as it is; only building the results differs, so the
+    statement, its filters and its order are exactly those of :func:`paginate`.
+    """
+    total = await queryset.count()
+    offset, limit = args.bounds(total)
+    if not limit:
+        return Page(items=[], offset=offset, total=total)
+    page = queryset.offset(offset).limit(limit)
+    page._choose_db_if_not_chosen()  # what awaiting the queryset does before it runs
+    page._make_query()
+    rows = await page._db.execute_query_dict(*page.query.get_parameterized_sql())
+    make = row_maker(queryset.model)
+    return Page(items=[make(row) for row in rows], offset=offset, total=total)
+
+
 @dataclass(frozen=True, slots=True)
 class Relation:
     """How children hang off a parent, for :func:`paginate_children`.

@@ -4,12 +4,15 @@ Building a Tortoise model instance runs its ``__setattr__`` and every field's co
 of each row; the read paths of the API (per-parent pages, look-ups by id) only read the values. A
 :class:`Row` holds the same Python values a model instance would (times in the configured time zone,
 JSON decoded, enums as enum members), converted only where the driver's value differs: on PostgreSQL
-times, JSON and enums; on SQLite every field, through the field's own ``to_python_value``. Rows are
-read-only snapshots: to change data, services load model instances as before.
+times, JSON and enums; on SQLite every field, through the field's own ``to_python_value``. A column is
+converted when it is first read, not when the row is built: an answer that shows a professional's name
+never decodes their weekly availability. Rows are read-only snapshots: to change data, services load
+model instances as before.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -22,21 +25,41 @@ NATIVE_ON_POSTGRES = (fields.IntField, fields.BigIntField, fields.SmallIntField,
                       fields.TextField, fields.FloatField, fields.BooleanField, fields.DateField)
 
 
+PENDING = "_pending"
+MISSING = object()
+
+
 class Row:
-    """One row of ``model`` as attributes (``pk`` is the id, as on a model instance)."""
+    """One row of ``model`` as attributes (``pk`` is the id, as on a model instance).
+
+    Columns still to convert wait in ``_pending`` (name: (conversion, driver value)) until first read.
+    """
 
     __slots__ = ("__dict__",)
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__ = values
 
+    def __getattr__(self, name: str) -> Any:  # only called for attributes not converted yet
+        entry = self.__dict__.get(PENDING, {}).pop(name, None)
+        if entry is None:
+            raise AttributeError(name)
+        value = self.__dict__[name] = entry[0](entry[1])
+        return value
+
+    def values(self) -> dict[str, Any]:
+        """Every column's value (all converted now)."""
+        for name in list(self.__dict__.get(PENDING, ())):
+            getattr(self, name)
+        return {k: v for k, v in self.__dict__.items() if k != PENDING}
+
     @property
     def pk(self) -> Any:
         """The primary key."""
-        return self.__dict__["id"]
+        return self.id
 
     def __repr__(self) -> str:
-        return f"<Row {self.__dict__.get('id')}>"
+        return f"<Row {getattr(self, 'id', None)}>"
 
 
 @cache
@@ -58,9 +81,17 @@ def row_maker(model: type[Model]) -> Callable[[dict[str, Any]], Row]:
     conversions = _conversions(model, dialect)
 
     def make(values: dict[str, Any]) -> Row:
+        pending = {}
         for column, name, convert in conversions:
-            value = values.pop(column) if column != name else values[column]
-            values[name] = convert(value) if value is not None else None
+            value = values.pop(column, MISSING)  # a hand-written statement may select some columns only
+            if value is MISSING:
+                continue
+            if value is None:
+                values[name] = None
+            else:
+                pending[name] = (convert, value)
+        if pending:
+            values[PENDING] = pending
         return Row(values)
 
     return make
@@ -80,3 +111,16 @@ async def rows_by_id(model: type[Model], ids: Sequence[Any]) -> dict[Any, Row]:
     make = row_maker(model)
     rows = [make(row) for row in await conn.execute_query_dict(sql, values)]
     return {row.pk: row for row in rows}
+
+
+async def query_rows(model: type[Model], sql: str, values: Sequence[Any]) -> list[Row]:
+    """Rows of ``model`` from a hand-written statement (``$1``, ``$2`` placeholders, rewritten for SQLite).
+
+    For the statements every request sends (the caller's account, their scope): a fixed SQL text skips
+    building the query through the ORM, and asyncpg reuses the statement it prepared the first time.
+    """
+    conn = connections.get(model._meta.default_connection or "default")
+    if conn.capabilities.dialect != "postgres":
+        sql = re.sub(r"\$\d+", "?", sql)
+    make = row_maker(model)
+    return [make(row) for row in await conn.execute_query_dict(sql, list(values))]

@@ -12,10 +12,10 @@ from strawberry import relay
 from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import CareCategory, NeedStatus, Urgency
-from graphql_api.types.need import Need
+from graphql_api.types.need import Need, prefetch_needs_relations
 from resolvers.needs import NeedFilter as Criteria
 from resolvers.needs import need_queryset
-from resolvers.pagination import paginate
+from resolvers.pagination import paginate_rows
 
 
 @strawberry.enum(description="Orders of the need list.")
@@ -69,5 +69,7 @@ class NeedQuery:
         queryset = need_queryset(criteria, order_by.value)
         if (reach := scope.need_filter()) is not None:
             queryset = queryset.filter(reach)
-        page = await paginate(queryset, args)
-        return Connection.from_page(page, Need.from_model)
+        page = await paginate_rows(queryset, args)
+        connection = Connection.from_page(page, Need.from_model)
+        await prefetch_needs_relations(info, [edge.node for edge in connection.edges])
+        return connection

@@ -13,11 +13,12 @@ import models
 from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, GeoPoint, Last, node_keys, page_args
 from graphql_api.types.enums import AreaKind
+from graphql_api.types.row_backed import RowBacked, row_fields
 from models.enums import label
 
 
 @strawberry.type(description="The subdistrict (街道) or one of its communities (社区).")
-class Area(relay.Node):
+class Area(relay.Node, RowBacked):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="Official name, e.g. 和睦社区.")
     kind: AreaKind = strawberry.field(description="Subdistrict or community.")
@@ -29,11 +30,8 @@ class Area(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Area) -> Area:
-        """Build from an ORM row."""
-        return cls(
-            id=row.id, name=row.name, kind=row.kind, code=row.code, center=GeoPoint.of(row),
-            created_at=row.created_at, updated_at=row.updated_at, parent_id=row.parent_id,
-        )
+        """Build over an ORM row or plain row."""
+        return cls.of_row(row, id=row.id, parent_id=row.parent_id)
 
     @strawberry.field(description="Chinese display label of `kind`.")
     def kind_label(self) -> str:
@@ -57,3 +55,6 @@ class Area(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Area).load_many(node_keys(node_ids))
         return [cls.from_model(r) if r else None for r in rows]
+
+
+Area.ROW_FIELDS = row_fields("name", "kind", "code", "created_at", "updated_at", center=GeoPoint.of)

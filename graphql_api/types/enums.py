@@ -95,6 +95,19 @@ AttendanceMethod = expose(e.AttendanceMethod, "How an attendance at a session wa
     e.AttendanceMethod.CODE: "Self check-in with the session's code",
     e.AttendanceMethod.STAFF: "Recorded by centre staff or the organizing organization",
 })
+NotificationKind = expose(e.NotificationKind, "What a WeChat subscription message tells its recipient.", {
+    e.NotificationKind.MATCH_PROPOSED: "A provider is proposed for a need",
+    e.NotificationKind.MATCH_ACCEPTED: "The provider accepted the resident's need",
+    e.NotificationKind.SERVICE_TOMORROW: "A reminder the day before an accepted service",
+    e.NotificationKind.FEEDBACK_REQUESTED: "The service is completed: the resident is asked for feedback",
+})
+NotificationStatus = expose(e.NotificationStatus, "Where a notification is on its way to its recipient.", {
+    e.NotificationStatus.PENDING: "Waiting to be sent (or to be retried after a failure)",
+    e.NotificationStatus.SENDING: "Being sent by a worker",
+    e.NotificationStatus.SENT: "Acknowledged by WeChat: never sent again",
+    e.NotificationStatus.FAILED: "Given up: WeChat refused it, or every attempt failed",
+    e.NotificationStatus.SKIPPED: "Not sent: no WeChat openid, no subscription, or no template configured",
+})
 ErrorCode = expose(ErrorCode, "Machine-readable code of an expected error.", ERROR_DESCRIPTIONS)
 
 LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
@@ -103,7 +116,7 @@ LABELLED_ENUMS: tuple[type[StrEnum], ...] = (
     Gender, AgeBand, Mobility, GuardianRelation, ConsentPurpose, NeedStatus, Urgency, ProviderKind,
     MatchStatus, CareCategory, CertificationKind, AccountRole, AccountStatus, ApiKeyScope, AccessPurpose,
     AuditAction, ServiceRecordStatus, CorrectionStatus, TimeBankAccountKind, TimeBankEntryKind, FamilyRelation,
-    AttendanceMethod,
+    AttendanceMethod, NotificationKind, NotificationStatus,
 )
 
 

@@ -6,8 +6,10 @@ is shown.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Union
 
 import strawberry
@@ -29,6 +31,7 @@ from graphql_api.types.enums import (
 from graphql_api.types.lifecycle import NeedEvent, need_history
 from graphql_api.types.organization import Organization
 from graphql_api.types.resident import Resident, load_resident
+from graphql_api.types.row_backed import RowBacked, keep, prefetched, row_fields, selects
 from graphql_api.types.score import ScoreComponent
 from models.enums import label
 from resolvers.scope import Scope
@@ -44,7 +47,7 @@ Provider = Annotated[
 
 
 @strawberry.type(description="A resident's request for a service in one care category and time window.")
-class Need(relay.Node):
+class Need(relay.Node, RowBacked):
     id: relay.NodeID[int]
     requested_by_staff: str | None = strawberry.field(description="Staff member who filed it for the resident.")
     category: CareCategory = strawberry.field(description="Care category asked for.")
@@ -68,16 +71,8 @@ class Need(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Need) -> Need:
-        """Build from an ORM row (coordinates are reduced to ``hasLocation``)."""
-        return cls(
-            id=row.id, requested_by_staff=row.requested_by_staff, category=row.category, title=row.title,
-            description=row.description, urgency=row.urgency, window_start=row.window_start,
-            window_end=row.window_end, has_location=row.latitude is not None and row.longitude is not None,
-            required_certifications=list(row.required_certifications), languages=list(row.languages),
-            preferred_gender=row.preferred_gender, skills_wanted=list(row.skills_wanted), status=row.status,
-            created_at=row.created_at, updated_at=row.updated_at, resident_id=row.resident_id,
-            community_id=row.community_id,
-        )
+        """Build over an ORM row or plain row (coordinates are reduced to ``hasLocation``)."""
+        return cls.of_row(row, id=row.id, resident_id=row.resident_id, community_id=row.community_id)
 
     @strawberry.field(description="Chinese display label of `category`.")
     def category_label(self) -> str:
@@ -96,12 +91,12 @@ class Need(relay.Node):
         return label(self.status)
 
     @strawberry.field(description="The resident the need is for (minimized view).")
-    async def resident(self, info: Info) -> Resident:
-        return await load_resident(info, self.resident_id)
+    def resident(self, info: Info) -> Resident:
+        return prefetched(self, "resident") or load_resident(info, self.resident_id)
 
     @strawberry.field(description="Community where the service is needed.")
-    async def community(self, info: Info) -> Area:
-        return Area.from_model(await info.context.loaders.by_id(models.Area).load(self.community_id))
+    def community(self, info: Info) -> Area:
+        return prefetched(self, "community") or load_area(info, self.community_id)
 
     @strawberry.field(description="Providers proposed for this need, best score first.")
     async def matches(
@@ -111,7 +106,9 @@ class Need(relay.Node):
         info.context.require(scope.owns(self.resident_id) or scope.staff_covers(self.community_id),
                              "Only the resident, their guardian or centre staff see every proposal of a need.")
         page = await info.context.loaders.page("need.matches", page_args(first, after, last, before)).load(self.id)
-        return Connection.from_page(page, Match.from_model)
+        connection = Connection.from_page(page, Match.from_model)
+        await prefetch_providers(info, [edge.node for edge in connection.edges])
+        return connection
 
     @strawberry.field(description="Every status change of the need, oldest first: who, from, to, why and when "
                                   "(the resident, their family and centre staff serving the community).")
@@ -126,7 +123,7 @@ class Need(relay.Node):
 
 
 @strawberry.type(description="A provider (professional or organization) proposed for a need.")
-class Match(relay.Node):
+class Match(relay.Node, RowBacked):
     id: relay.NodeID[int]
     provider_kind: ProviderKind = strawberry.field(description="Whether the provider is a person or an organization.")
     score: float | None = strawberry.field(description="Matching score, 0 to 1 (higher is better); null if manual.")
@@ -142,13 +139,9 @@ class Match(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Match) -> Match:
-        """Build from an ORM row."""
-        return cls(
-            id=row.id, provider_kind=row.provider_kind, score=row.score, status=row.status,
-            proposed_by=row.proposed_by, responded_at=row.responded_at, created_at=row.created_at,
-            decline_reason=row.decline_reason, need_id=row.need_id, professional_id=row.professional_id,
-            organization_id=row.organization_id, breakdown=row.score_breakdown,
-        )
+        """Build over an ORM row or plain row."""
+        return cls.of_row(row, id=row.id, need_id=row.need_id, professional_id=row.professional_id,
+                          organization_id=row.organization_id)
 
     @strawberry.field(description="How the engine scored the provider when proposing it: points per criterion out "
                                   "of 100 with the reasons (empty for a manual match).")
@@ -169,14 +162,8 @@ class Match(relay.Node):
 
     @strawberry.field(description="The proposed provider (the professional or the organization).",
                       graphql_type=Provider)
-    async def provider(self, info: Info) -> Professional | Organization:
-        if self.professional_id is not None:
-            from graphql_api.types.professional import Professional
-
-            row = await info.context.loaders.by_id(models.Professional).load(self.professional_id)
-            return Professional.from_model(row)
-        row = await info.context.loaders.by_id(models.Organization).load(self.organization_id)
-        return Organization.from_model(row)
+    def provider(self, info: Info) -> Professional | Organization:
+        return prefetched(self, "provider") or load_provider(info, self)
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
@@ -193,3 +180,61 @@ def is_own_match(scope: Scope, match: Match | models.Match) -> bool:
     if match.professional_id is not None:
         return match.professional_id == viewer.professional_id
     return viewer.role == "ORG_ADMIN" and match.organization_id == viewer.organization_id
+
+
+Need.ROW_FIELDS = row_fields(
+    "requested_by_staff", "category", "title", "description", "urgency", "window_start", "window_end",
+    "preferred_gender", "status", "created_at", "updated_at",
+    has_location=lambda row: row.latitude is not None and row.longitude is not None,
+    required_certifications=lambda row: list(row.required_certifications), languages=lambda row: list(row.languages),
+    skills_wanted=lambda row: list(row.skills_wanted),
+)
+Match.ROW_FIELDS = row_fields(
+    "provider_kind", "score", "status", "proposed_by", "responded_at", "created_at", "decline_reason",
+    breakdown=attrgetter("score_breakdown"),
+)
+
+
+async def load_area(info: Info, area_id: int) -> Area:
+    """One area through the request's loader."""
+    return Area.from_model(await info.context.loaders.by_id(models.Area).load(area_id))
+
+
+async def load_provider(info: Info, match: Match) -> Professional | Organization:
+    """A match's provider through the request's loaders."""
+    if match.professional_id is not None:
+        from graphql_api.types.professional import load_professional
+
+        return await load_professional(info, match.professional_id)
+    return Organization.from_model(await info.context.loaders.by_id(models.Organization).load(match.organization_id))
+
+
+async def prefetch_needs_relations(info: Info, needs: list[Need]) -> None:
+    """Load the residents and communities of a page of needs together, if the query selects them."""
+    loaders = info.context.loaders
+    wanted = [(name, model, key, convert) for name, model, key, convert in (
+        ("resident", models.Resident, "resident_id", Resident.from_model),
+        ("community", models.Area, "community_id", Area.from_model),
+    ) if needs and selects(info, "edges", "node", name)]
+    loads = [loaders.by_ids(model).load(tuple(getattr(n, key) for n in needs)) for _, model, key, _ in wanted]
+    for (name, _, _, convert), rows in zip(wanted, await asyncio.gather(*loads), strict=True):
+        for need, row in zip(needs, rows, strict=True):
+            keep(need, name, convert(row))
+
+
+async def prefetch_providers(info: Info, matches: list[Match]) -> None:
+    """Load the providers of a page of matches together, if the query selects them."""
+    if not matches or not selects(info, "edges", "node", "provider"):
+        return
+    from graphql_api.types.professional import Professional
+
+    loaders = info.context.loaders
+    pros = [m for m in matches if m.professional_id is not None]
+    orgs = [m for m in matches if m.professional_id is None]
+    pro_rows, org_rows = await asyncio.gather(
+        loaders.by_ids(models.Professional).load(tuple(m.professional_id for m in pros)),
+        loaders.by_ids(models.Organization).load(tuple(m.organization_id for m in orgs)))
+    for match, row in zip(pros, pro_rows, strict=True):
+        keep(match, "provider", Professional.from_model(row))
+    for match, row in zip(orgs, org_rows, strict=True):
+        keep(match, "provider", Organization.from_model(row))

@@ -23,6 +23,7 @@ from graphql_api.types.common import (
     page_args,
 )
 from graphql_api.types.enums import CareCategory, IncubationStage, OrganizationKind, OrganizationStatus
+from graphql_api.types.row_backed import RowBacked, row_fields
 from models.enums import label
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ LAZY_PROFESSIONAL = strawberry.lazy("graphql_api.types.professional")
 
 @strawberry.type(description="A social organization: the hub centre, the association, an incubated "
                              "service organization or a partner. All fields are public directory data.")
-class Organization(relay.Node):
+class Organization(relay.Node, RowBacked):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="Registered or working name.")
     kind: OrganizationKind = strawberry.field(description="Role in the community's network.")
@@ -58,15 +59,8 @@ class Organization(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Organization) -> Organization:
-        """Build from an ORM row."""
-        return cls(
-            id=row.id, name=row.name, kind=row.kind, uscc=row.uscc, incubation_stage=row.incubation_stage,
-            incubation_started_on=row.incubation_started_on, graduated_on=row.graduated_on,
-            registered_on=row.registered_on, categories=row.categories, description=row.description,
-            contact_name=row.contact_name, contact_phone=row.contact_phone, address=row.address,
-            status=row.status, location=GeoPoint.of(row), created_at=row.created_at,
-            updated_at=row.updated_at, area_id=row.area_id, incubated_by_id=row.incubated_by_id,
-        )
+        """Build over an ORM row or plain row."""
+        return cls.of_row(row, id=row.id, area_id=row.area_id, incubated_by_id=row.incubated_by_id)
 
     @strawberry.field(description="Chinese display label of `kind`.")
     def kind_label(self) -> str:
@@ -113,11 +107,13 @@ class Organization(relay.Node):
     async def memberships(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Annotated[Membership, LAZY_PROFESSIONAL]]:
-        from graphql_api.types.professional import Membership
+        from graphql_api.types.professional import Membership, prefetch_professionals
 
         args = page_args(first, after, last, before)
         page = await info.context.loaders.page("organization.memberships", args).load(self.id)
-        return Connection.from_page(page, Membership.from_model)
+        connection = Connection.from_page(page, Membership.from_model)
+        await prefetch_professionals(info, [edge.node for edge in connection.edges])
+        return connection
 
     @strawberry.field(description="Projects this organization has claimed (项目认领).")
     async def claims(
@@ -133,3 +129,10 @@ class Organization(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Organization).load_many(node_keys(node_ids))
         return [cls.from_model(r) if r else None for r in rows]
+
+
+Organization.ROW_FIELDS = row_fields(
+    "name", "kind", "uscc", "incubation_stage", "incubation_started_on", "graduated_on", "registered_on",
+    "categories", "description", "contact_name", "contact_phone", "address", "status", "created_at", "updated_at",
+    location=GeoPoint.of,
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -26,6 +27,7 @@ from graphql_api.types.enums import (
     ProfessionalStatus,
 )
 from graphql_api.types.organization import Organization
+from graphql_api.types.row_backed import RowBacked, keep, prefetched, row_fields, selects
 from models.enums import label
 from resolvers.certifications import local_today, valid_on
 from resolvers.identifiers import mask_phone
@@ -50,7 +52,7 @@ class WeeklySlot:
 
 @strawberry.type(description="A professional who serves residents: a member of the New Social Stratum "
                              "Association (新联会) or of a service organization.")
-class Professional(relay.Node):
+class Professional(relay.Node, RowBacked):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="Full name.")
     gender: Gender | None = strawberry.field(description="Gender, if given.")
@@ -73,17 +75,8 @@ class Professional(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Professional) -> Professional:
-        """Build from an ORM row (masking the phone number, leaving out birth date and location)."""
-        return cls(
-            id=row.id, name=row.name, gender=row.gender, profession=row.profession, bio=row.bio,
-            categories=row.categories, skills=row.skills, languages=row.languages,
-            years_experience=row.years_experience,
-            slots=row.availability or [],
-            max_concurrent_assignments=row.max_concurrent, is_association_member=row.is_association_member,
-            association_role=row.association_role, joined_association_on=row.joined_association_on,
-            status=row.status, service_radius_km=row.travel_km, phone=mask_phone(row.phone),
-            created_at=row.created_at, updated_at=row.updated_at,
-        )
+        """Build over an ORM row or plain row (masking the phone number, leaving out birth date and location)."""
+        return cls.of_row(row, id=row.id)
 
     @strawberry.field(description="Weekly availability, by weekday and start.")
     def availability(self) -> list[WeeklySlot]:
@@ -198,7 +191,7 @@ class Certification(relay.Node):
 
 
 @strawberry.type(description="A professional's membership of an organization.")
-class Membership(relay.Node):
+class Membership(relay.Node, RowBacked):
     id: relay.NodeID[int]
     role: MembershipRole = strawberry.field(description="Role within the organization.")
     joined_on: date | None = strawberry.field(description="When the professional joined, if known.")
@@ -208,20 +201,16 @@ class Membership(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Membership) -> Membership:
-        """Build from an ORM row."""
-        return cls(
-            id=row.id, role=row.role, joined_on=row.joined_on, created_at=row.created_at,
-            professional_id=row.professional_id, organization_id=row.organization_id,
-        )
+        """Build over an ORM row or plain row."""
+        return cls.of_row(row, id=row.id, professional_id=row.professional_id, organization_id=row.organization_id)
 
     @strawberry.field(description="Chinese display label of `role`.")
     def role_label(self) -> str:
         return label(self.role)
 
     @strawberry.field(description="The member.")
-    async def professional(self, info: Info) -> Professional:
-        row = await info.context.loaders.by_id(models.Professional).load(self.professional_id)
-        return Professional.from_model(row)
+    def professional(self, info: Info) -> Professional:
+        return prefetched(self, "professional") or load_professional(info, self.professional_id)
 
     @strawberry.field(description="The organization.")
     async def organization(self, info: Info) -> Organization:
@@ -232,3 +221,26 @@ class Membership(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         rows = await info.context.loaders.by_id(models.Membership).load_many(node_keys(node_ids))
         return [cls.from_model(r) if r else None for r in rows]
+
+
+Professional.ROW_FIELDS = row_fields(
+    "name", "gender", "profession", "bio", "categories", "skills", "languages", "years_experience",
+    "is_association_member", "association_role", "joined_association_on", "status", "created_at", "updated_at",
+    slots=lambda row: row.availability or [], max_concurrent_assignments=attrgetter("max_concurrent"),
+    service_radius_km=attrgetter("travel_km"), phone=lambda row: mask_phone(row.phone),
+)
+Membership.ROW_FIELDS = row_fields("role", "joined_on", "created_at")
+
+
+async def load_professional(info: Info, professional_id: int) -> Professional:
+    """One professional through the request's loader."""
+    return Professional.from_model(await info.context.loaders.by_id(models.Professional).load(professional_id))
+
+
+async def prefetch_professionals(info: Info, memberships: list[Membership]) -> None:
+    """Load the professionals of a page of memberships together, if the query selects them."""
+    if memberships and selects(info, "edges", "node", "professional"):
+        ids = tuple(m.professional_id for m in memberships)
+        rows = await info.context.loaders.by_ids(models.Professional).load(ids)
+        for membership, row in zip(memberships, rows, strict=True):
+            keep(membership, "professional", Professional.from_model(row))

@@ -19,6 +19,7 @@ from graphql_api.context import Info
 from graphql_api.types.area import Area
 from graphql_api.types.common import After, Before, Connection, First, Last, node_keys, page_args
 from graphql_api.types.enums import AccessPurpose, AgeBand, ConsentPurpose, Gender, GuardianRelation, Mobility
+from graphql_api.types.row_backed import RowBacked, row_fields
 from models.enums import label
 from resolvers.identifiers import mask_name, mask_phone
 from resolvers.personal_data import PersonalView, personal_views
@@ -32,7 +33,7 @@ LAZY_NEED = strawberry.lazy("graphql_api.types.need")
 
 @strawberry.type(description="A resident, minimized: masked name and phone, an age band instead of a birth "
                              "date; no address, ID number or health notes.")
-class Resident(relay.Node):
+class Resident(relay.Node, RowBacked):
     id: relay.NodeID[int]
     display_name: str = strawberry.field(description="Name with all but the surname masked, e.g. 王**.")
     gender: Gender | None = strawberry.field(description="Gender, if given.")
@@ -51,14 +52,8 @@ class Resident(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Resident) -> Resident:
-        """Build the minimized view from an ORM row (only masked or derived values are kept)."""
-        return cls(
-            id=row.id, display_name=mask_name(row.name), gender=row.gender, age_band=row.age_band,
-            lives_alone=row.lives_alone, mobility=row.mobility, phone_masked=mask_phone(row.phone),
-            has_id_number=bool(row.id_number), languages=list(row.languages), interests=list(row.interests),
-            created_at=row.created_at, updated_at=row.updated_at, community_id=row.community_id,
-            household_id=row.household_id,
-        )
+        """The minimized view over an ORM row or plain row (only masked or derived values are read from it)."""
+        return cls.of_row(row, id=row.id, community_id=row.community_id, household_id=row.household_id)
 
     @strawberry.field(description="Chinese display label of `gender`.")
     def gender_label(self) -> str | None:
@@ -286,3 +281,11 @@ class Household(relay.Node):
 def household_visible(scope: Scope, household: Household | models.Household) -> bool:
     """The household's own members and staff serving its community."""
     return scope.household_id == household.id or scope.staff_covers(household.community_id)
+
+
+Resident.ROW_FIELDS = row_fields(
+    "gender", "age_band", "lives_alone", "mobility", "created_at", "updated_at",
+    display_name=lambda row: mask_name(row.name), phone_masked=lambda row: mask_phone(row.phone),
+    has_id_number=lambda row: bool(row.id_number), languages=lambda row: list(row.languages),
+    interests=lambda row: list(row.interests),
+)

@@ -1,12 +1,15 @@
 """The need report: needs by community, category and status, and how long the steps of their loop took.
 
 Needs count in the period they were submitted in (``need.created_at``). The times to triage, to
-acceptance and to closure run from the submission to the first lifecycle event reaching TRIAGED,
-ACCEPTED and CLOSED (``need_event``); each is summarised by its median and 90th percentile, over all
-categories and per category. "Closed in the loop" is the share of the period's needs now CLOSED, of
-all of them and of those that reached an end (CLOSED, REJECTED, CANCELLED or EXPIRED).
+acceptance and to closure run from the submission to the lifecycle event reaching TRIAGED, ACCEPTED
+and CLOSED (``need_event``; the transitions of :mod:`resolvers.lifecycle` reach each of them at most
+once); each is summarised by its median and 90th percentile (``percentile_cont``'s definition), over
+all categories and per category. "Closed in the loop" is the share of the period's needs now CLOSED,
+of all of them and of those that reached an end (CLOSED, REJECTED, CANCELLED or EXPIRED).
 
-Two statements: one GROUP BY for the counts, one for the durations (ranked with window functions).
+Two statements: one GROUP BY for the counts, one for the durations: on PostgreSQL ``percentile_cont``
+over grouping sets, elsewhere (SQLite has no ``percentile_cont``) window functions that rank the
+durations and return only the rows around the quantiles (:mod:`resolvers.reports.percentiles`).
 """
 
 from __future__ import annotations
@@ -86,28 +89,48 @@ async def need_report(where: ReportScope) -> NeedReport:
 
 async def _counts(where: ReportScope) -> list[NeedCount]:
     sql = ReportStatement()
-    text = (f"SELECT n.community_id, a.name AS community_name, n.category, n.status, COUNT(*) AS n "
-            f"FROM need n JOIN area a ON a.id = n.community_id "
+    text = (f"SELECT c.community_id, a.name AS community_name, c.category, c.status, c.n FROM ("
+            f"SELECT n.community_id, n.category, n.status, COUNT(*) AS n FROM need n "
             f"WHERE {sql.within('n.created_at', where.period)} AND {sql.among('n.community_id', where.community_ids)} "
-            f"GROUP BY n.community_id, a.name, n.category, n.status ORDER BY n.community_id, n.category, n.status")
+            f"GROUP BY n.community_id, n.category, n.status) c JOIN area a ON a.id = c.community_id "
+            f"ORDER BY c.community_id, c.category, c.status")
     return [NeedCount(r["community_id"], r["community_name"], CareCategory(r["category"]), NeedStatus(r["status"]),
                       count(r["n"])) for r in await sql.rows(text)]
 
 
+def _durations(sql: ReportStatement, where: ReportScope) -> str:
+    """The CTE ``durations``: (step, category, seconds) of every step reached by a need of the scope."""
+    steps = ", ".join(f"'{step.value}'" for step in STEPS)
+    return f"""durations AS (
+            SELECT {sql.key('e.to_status')} AS step, {sql.key('n.category')} AS category,
+                   {sql.seconds('e.created_at', 'n.created_at')} AS seconds
+            FROM need n JOIN need_event e ON e.need_id = n.id
+            WHERE {sql.within('n.created_at', where.period)} AND {sql.among('n.community_id', where.community_ids)}
+              AND e.to_status IN ({steps}))"""
+
+
 async def _timings(where: ReportScope) -> list[StepTiming]:
     sql = ReportStatement()
-    steps = ", ".join(f"'{step.value}'" for step in STEPS)
+    timings = await (_percentile_cont(sql, where) if sql.postgres else _ranked(sql, where))
+    return sorted(timings, key=_order)
+
+
+async def _percentile_cont(sql: ReportStatement, where: ReportScope) -> list[StepTiming]:
+    """PostgreSQL: ordered-set aggregates over the grouping sets (step, category) and (step)."""
     text = f"""
-        WITH scoped AS (
-            SELECT id, category, created_at FROM need n
-            WHERE {sql.within('n.created_at', where.period)} AND {sql.among('n.community_id', where.community_ids)}),
-        reached AS (
-            SELECT e.need_id, e.to_status AS step, MIN(e.created_at) AS reached_at
-            FROM need_event e JOIN scoped s ON s.id = e.need_id
-            WHERE e.to_status IN ({steps}) GROUP BY e.need_id, e.to_status),
-        durations AS (
-            SELECT r.step, s.category, {sql.seconds('r.reached_at', 's.created_at')} AS seconds
-            FROM reached r JOIN scoped s ON s.id = r.need_id),
+        WITH {_durations(sql, where)}
+        SELECT step, category, COUNT(*) AS size, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90
+        FROM durations GROUP BY GROUPING SETS ((step, category), (step))"""
+    return [StepTiming(NeedStatus(r["step"]), CareCategory(r["category"]) if r["category"] else None, int(r["size"]),
+                       (number(r["median"]) or 0.0) / HOUR, (number(r["p90"]) or 0.0) / HOUR)
+            for r in await sql.rows(text)]
+
+
+async def _ranked(sql: ReportStatement, where: ReportScope) -> list[StepTiming]:
+    """Any dialect (SQLite): window functions rank each group's durations; only the quantiles' ranks return."""
+    text = f"""
+        WITH {_durations(sql, where)},
         cells AS (
             SELECT step, category, seconds FROM durations
             UNION ALL SELECT step, NULL, seconds FROM durations),
@@ -123,13 +146,12 @@ async def _timings(where: ReportScope) -> list[StepTiming]:
         key = (row["step"], row["category"])
         cells[key][int(row["rn"])] = number(row["seconds"]) or 0.0
         sizes[key] = int(row["size"])
-    return [_timing(key, sizes[key], cells[key]) for key in sorted(sizes, key=_order)]
+    return [_timing(key, sizes[key], cells[key]) for key in sizes]
 
 
-def _order(key: tuple[str, str | None]) -> tuple[int, int]:
-    step, category = key
+def _order(timing: StepTiming) -> tuple[int, int]:
     categories = list(CareCategory)
-    return STEPS.index(NeedStatus(step)), -1 if category is None else categories.index(CareCategory(category))
+    return STEPS.index(timing.to_status), -1 if timing.category is None else categories.index(timing.category)
 
 
 def _timing(key: tuple[str, str | None], size: int, values: dict[int, float]) -> StepTiming:

@@ -22,7 +22,9 @@ from resolvers.reports.scope import ReportScope
 from resolvers.reports.sql import ALWAYS, ReportStatement, count, number, share
 
 HOUR = 3600.0
-ORGANIZATION_OF_MATCH = "COALESCE(m.organization_id, parent.organization_id)"
+#: The organization a match counts for: its own, or the one it was dispatched from (looked up only then).
+ORGANIZATION_OF_MATCH = ('(CASE WHEN m.dispatched_from_id IS NULL THEN m.organization_id ELSE (SELECT '
+                         'parent.organization_id FROM "match" parent WHERE parent.id = m.dispatched_from_id) END)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +88,29 @@ async def provider_report(where: ReportScope) -> ProviderReport:
     return ProviderReport(where, await _totals(where), await _organizations(where))
 
 
-def _work(sql: ReportStatement, where: ReportScope) -> str:
-    """The CTEs ``assigned`` (assignments) and ``served`` (confirmed services) of the scope."""
+def _work(sql: ReportStatement, where: ReportScope, by_organization: bool = False) -> str:
+    """The CTEs ``assigned`` (assignments) and ``served`` (confirmed services) of the scope.
+
+    A service's organization is looked up (through its match) only when it is needed: for the figures per
+    organization (``by_organization``) or an organization's admin; its need only for a community filter.
+    """
     period, communities, organization = where.period, where.community_ids, where.organization_id
+    with_organization = by_organization or organization is not None
+    service_joins = (" JOIN need n ON n.id = sr.need_id" if communities is not None else "") + (
+        ' JOIN "match" m ON m.id = sr.match_id' if with_organization else "")
     return f"""
         assigned AS (
             SELECT m.id, m.need_id, m.professional_id, m.no_show, {ORGANIZATION_OF_MATCH} AS organization_id
-            FROM "match" m JOIN need n ON n.id = m.need_id LEFT JOIN "match" parent ON parent.id = m.dispatched_from_id
+            FROM "match" m JOIN need n ON n.id = m.need_id
             WHERE m.status IN ('ACCEPTED', 'COMPLETED') AND {sql.within('n.window_start', period)}
               AND {sql.among('n.community_id', communities)} AND {sql.equals(ORGANIZATION_OF_MATCH, organization)}),
         served AS (
-            SELECT sr.id, {ORGANIZATION_OF_MATCH} AS organization_id, sr.rating,
+            SELECT sr.id, {ORGANIZATION_OF_MATCH if with_organization else 'NULL'} AS organization_id, sr.rating,
                    {sql.seconds('sr.ended_at', 'sr.started_at')} AS seconds
-            FROM service_record sr JOIN need n ON n.id = sr.need_id JOIN "match" m ON m.id = sr.match_id
-            LEFT JOIN "match" parent ON parent.id = m.dispatched_from_id
+            FROM service_record sr{service_joins}
             WHERE sr.status = 'CONFIRMED' AND sr.ended_at IS NOT NULL AND {sql.within('sr.started_at', period)}
-              AND {sql.among('n.community_id', communities)} AND {sql.equals(ORGANIZATION_OF_MATCH, organization)})"""
+              AND {sql.among('n.community_id', communities)}
+              AND {sql.equals(ORGANIZATION_OF_MATCH, organization)})"""
 
 
 def _pool(sql: ReportStatement, where: ReportScope) -> str:
@@ -154,7 +163,7 @@ async def _totals(where: ReportScope) -> ProviderTotals:
 async def _organizations(where: ReportScope) -> list[OrganizationFigures]:
     sql = ReportStatement()
     text = f"""
-        WITH {_work(sql, where)},
+        WITH {_work(sql, where, by_organization=True)},
         members AS (SELECT ms.organization_id, COUNT(*) AS n FROM membership ms
                     JOIN professional p ON p.id = ms.professional_id AND p.status = 'ACTIVE'
                     GROUP BY ms.organization_id),

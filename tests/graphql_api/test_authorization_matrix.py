@@ -261,6 +261,7 @@ def _value(ref: dict, types: dict):
         "Float": 1.0,
         "Boolean": True,
         "Date": "2026-12-01",
+        "Decimal": "1",
         "DateTime": "2026-12-01T09:00:00+08:00",
         "JSON": {},
     }

@@ -36,6 +36,8 @@ SCALARS = {
     "Date": st.dates().map(lambda day: nodes.String(day.isoformat())),
     "DateTime": st.datetimes(timezones=st.just(UTC)).map(lambda moment: nodes.String(moment.isoformat())),
     "JSON": st.one_of(st.integers(-1000, 1000).map(nodes.Int), st.text(max_size=20).map(nodes.String)),
+    "Decimal": st.one_of(st.decimals(-10**6, 10**6, places=2).map(lambda d: nodes.String(str(d))),
+                         st.sampled_from(["NaN", "sNaN", "-Infinity", "1e999999", "0.001", "x"]).map(nodes.String)),
 }
 OPERATIONS = st.one_of(
     from_schema(schema._schema, custom_scalars=SCALARS, mode=Mode.POSITIVE),

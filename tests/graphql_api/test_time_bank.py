@@ -3,10 +3,13 @@ paying for a need at its closure, the cap, and a ledger that sums to every balan
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 import pytest_asyncio
 
+from graphql_api.settings import Settings, SettingsError
 from models import Need, ServiceRecord, TimeBankAccount, TimeBankEntry
 from models.enums import (
     AgeBand,
@@ -20,6 +23,7 @@ from models.enums import (
 from resolvers import service_records, time_bank
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.time_bank_ledger import TimeBankRules
+from tests import conftest
 from tests.factories import make_areas
 from tests.factories_matching import as_professional, as_resident, make_carer, make_elder, staff
 from tests.factories_residents import gid
@@ -140,27 +144,40 @@ async def test_staff_verify_relatives_and_transfers_reach_only_eligible_ones(gql
 async def test_spouse_at_any_age_and_direct_relatives_from_sixty(db, bank):
     scope, carer = await admin_scope(), bank["carer"]
     account = await deposit(10, professional=carer)
-    spouse = await relative(bank["here"], "刘丽", age=45)
+    spouse, herself = await relative(bank["here"], "刘丽", age=45), await relative(bank["here"], "张护理员", age=40)
     fifty_nine, sixty = await relative(bank["here"], "张叔", age=59), await relative(bank["here"], "张伯", age=60)
     banded = await relative(bank["here"], "张姑", band=AgeBand.SENIOR_60_79)
     for person, relation in ((spouse, FamilyRelation.SPOUSE), (fifty_nine, FamilyRelation.PARENT),
-                             (sixty, FamilyRelation.PARENT), (banded, FamilyRelation.GRANDPARENT)):
+                             (sixty, FamilyRelation.PARENT), (banded, FamilyRelation.GRANDPARENT),
+                             (herself, FamilyRelation.SELF)):
         await tie(relation, person, professional=carer)
     outcomes = {}
-    for person in (spouse, fifty_nine, sixty, banded):
+    for person in (spouse, fifty_nine, sixty, banded, herself):
         try:
             await time_bank.transfer(scope, account, person.id, Decimal(1))
             outcomes[person.name] = "ok"
         except DomainError as error:
             outcomes[person.name] = error.code
-    assert outcomes == {"刘丽": "ok", "张叔": ErrorCode.NOT_ELIGIBLE_RELATIVE, "张伯": "ok", "张姑": "ok"}
+    assert outcomes == {"刘丽": "ok", "张叔": ErrorCode.NOT_ELIGIBLE_RELATIVE, "张伯": "ok", "张姑": "ok",
+                        "张护理员": "ok"}
 
 
-async def test_the_cap_sends_the_excess_to_the_pool(db, bank):
+def test_the_cap_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("LINLI_TIME_BANK_CAP_HOURS", "800")
+    assert Settings.from_env().time_bank_cap_hours == 800
+    monkeypatch.setenv("LINLI_TIME_BANK_CAP_HOURS", "0")
+    with pytest.raises(SettingsError):
+        Settings.from_env()
+
+
+async def test_the_cap_sends_the_excess_to_the_pool(gql_as, bank, monkeypatch):
+    monkeypatch.setattr(conftest, "FUNCTIONAL_SETTINGS", replace(conftest.FUNCTIONAL_SETTINGS, time_bank_cap_hours=3))
     scope, carer, rules = await admin_scope(), bank["carer"], TimeBankRules.of_hours(3)
     await deposit(2, professional=carer)
     need = await served_need(bank["elder"], carer, hours=2)
-    await service_records.give_feedback(scope, need.id, 5, None, rules=rules)
+    data = await gql_as(as_resident(bank["elder"])).ok(FEEDBACK, {"need": gid("Need", need.id)})
+    assert data["needFeedback"]["errors"] == []
+    assert (await _account(gql_as, as_professional(carer)))["capHours"] == "3.00"
     mine = await TimeBankAccount.get(key=f"P:{carer.id}")
     assert mine.balance_minutes == 180
     entries = [(e.kind, e.minutes, e.balance_after) for e in await TimeBankEntry.filter(account_id=mine.id)]
@@ -245,3 +262,24 @@ async def test_the_ledger_reads_in_a_bounded_number_of_statements(gql_as, bank, 
         data = await client.ok(ACCOUNT, {})
     assert data["timeBankAccount"]["entries"]["totalCount"] == 6
     assert counter.count <= 8, counter.statements
+
+
+async def test_accounts_are_seen_by_their_holders_and_by_staff_of_their_community(gql_as, bank):
+    elder_account = gid("TimeBankAccount", await deposit(1, resident=bank["elder"]))
+    carer_account = gid("TimeBankAccount", await deposit(1, professional=bank["carer"]))
+    node = "query($id: ID!) { node(id: $id) { ... on TimeBankAccount { balanceHours } } }"
+    for viewer, account, seen in ((as_resident(bank["elder"]), elder_account, True),
+                                  (as_resident(bank["neighbour"]), elder_account, False),
+                                  (as_professional(bank["carer"]), elder_account, False),
+                                  (staff(bank["there"].id), elder_account, False),
+                                  (staff(bank["here"].id), elder_account, True),
+                                  (as_resident(bank["elder"]), carer_account, False),
+                                  (staff(bank["there"].id), carer_account, True)):
+        found = (await gql_as(viewer).ok(node, {"id": account}))["node"]
+        assert (found is not None) == seen, (viewer, account)
+    listing = "{ timeBankAccounts(first: 10) { totalCount edges { node { kind professional { name } } } } }"
+    there = (await gql_as(staff(bank["there"].id)).ok(listing))["timeBankAccounts"]
+    assert there["totalCount"] == 1 and there["edges"][0]["node"]["professional"] == {"name": "张护理员"}
+    assert (await gql_as(staff(bank["here"].id)).ok(listing))["timeBankAccounts"]["totalCount"] == 2
+    body = await gql_as(as_resident(bank["elder"])).execute(listing)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -98,7 +98,8 @@ async def test_the_statement_lists_every_line_with_the_record_fields(gql_as, hou
     assert (found["professional"], found["from"], found["to"], found["totalHours"]) == (
         {"name": "张护理员"}, None, None, "6.50")
     lines = [edge["node"] for edge in found["lines"]["edges"]]
-    assert [line["activityName"] for line in lines] == ["助餐送餐", "陪伴聊天", "托育帮忙", "银龄数字课堂：智能手机入门"]
+    assert [line["activityName"] for line in lines] == [
+        "助餐送餐", "陪伴聊天", "托育帮忙", "银龄数字课堂：智能手机入门"]
     assert lines[0] | {"startedAt": None, "endedAt": None} == {
         "activityName": "助餐送餐", "serviceDate": "2026-01-10", "place": "王奶奶家", "recipient": "王**",
         "content": "送餐并陪同用餐", "startedAt": None, "endedAt": None, "evaluation": "很细心",

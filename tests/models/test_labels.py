@@ -17,6 +17,8 @@ def test_every_member_of_every_labelled_enum_has_a_label():
              e.AssociationRole, e.MembershipRole, e.ProjectStatus, e.TargetGroup, e.ClaimStatus, e.SessionKind,
              e.SessionStatus, e.EnrollmentStatus, e.Gender, e.AgeBand, e.Mobility, e.GuardianRelation,
              e.ConsentPurpose, e.NeedStatus, e.Urgency, e.ProviderKind, e.MatchStatus, e.CareCategory,
-             e.CertificationKind, e.ServiceRecordStatus, e.CorrectionStatus]
+             e.CertificationKind, e.ServiceRecordStatus, e.CorrectionStatus, e.NotificationKind,
+             e.NotificationStatus, e.TimeBankAccountKind, e.TimeBankEntryKind, e.FamilyRelation,
+             e.AttendanceMethod]
     missing = [f"{cls.__name__}.{m.name}" for cls in enums for m in cls if not e.has_label(m)]
     assert missing == []

@@ -6,7 +6,7 @@ each with a WeChat account, and the elder's open need in two days.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -16,7 +16,7 @@ from aiocache import SimpleMemoryCache
 from models import Account, Area, Need, Professional, Resident
 from models.enums import AccountRole, NotificationKind
 from resolvers.notification_sender import SenderConfig
-from resolvers.wechat import WeChatClient, WeChatConfig
+from resolvers.wechat import WeChatClient, WeChatConfig, http_client
 from tests.factories import make_areas
 from tests.factories_matching import make_carer, make_elder, make_open_need
 from tests.fake_wechat import FakeWeChat
@@ -40,11 +40,12 @@ def fake() -> Iterator[FakeWeChat]:
         server.stop()
 
 
-@pytest.fixture
-def wechat(fake) -> WeChatClient:
-    """The WeChat client of the sender, talking to the fake server."""
+@pytest_asyncio.fixture
+async def wechat(fake) -> AsyncIterator[WeChatClient]:
+    """The WeChat client of the sender, talking to the fake server through one long-lived HTTP client."""
     config = WeChatConfig(appid=APPID, secret=SECRET, api_base=fake.url, timeout_seconds=2)
-    return WeChatClient(config, cache=SimpleMemoryCache())
+    async with http_client(config) as http:
+        yield WeChatClient(config, cache=SimpleMemoryCache(), http=http)
 
 
 @dataclass

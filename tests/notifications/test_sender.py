@@ -143,3 +143,14 @@ async def test_the_background_job_delivers_and_stops_cleanly(world, fake, wechat
     assert len(fake.delivered) == 1 and (await Notification.get()).status == S.SENT
     async with notification_jobs(None, CONFIG):  # WeChat not configured: nothing runs
         pass
+
+
+async def test_stopping_lets_the_send_in_progress_be_recorded(world, fake, wechat):
+    await _proposed(world)
+    fake.send_delay = 0.5
+    async with notification_jobs(wechat, CONFIG):
+        for _ in range(500):
+            if fake.calls["/cgi-bin/message/subscribe/send"]:
+                break
+            await asyncio.sleep(0.01)
+    assert (await Notification.get()).status == S.SENT and len(fake.delivered) == 1
