@@ -26,6 +26,7 @@ from bench.run import DEFAULT_URL
 from bench.server import BENCH_SECRET, SERVER_LIMITS
 from bench.shapes import SHAPES, Shape
 from graphql_api.app import create_app
+from graphql_api.gc_tuning import tune_garbage_collector
 from graphql_api.settings import Limits, Settings
 
 BEST: dict[str, list[float]] = {}
@@ -66,6 +67,7 @@ async def profile(args: argparse.Namespace, shape: Shape) -> None:
 
         for i in range(20):
             await once(i)
+        tune_garbage_collector()  # as the serving app does once it has started
         profiler = cProfile.Profile() if args.shape != "all" and not args.plain else None
         for _ in range(args.runs):
             started, cpu = time.perf_counter(), time.process_time()

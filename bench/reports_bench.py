@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,9 +37,9 @@ from graphql_api.schema import schema
 from graphql_api.settings import Settings
 from resolvers.access import Role, Viewer
 from resolvers.reports.incubation import incubation_report
-from resolvers.reports.needs import need_report
+from resolvers.reports.needs import need_counts, need_timings
 from resolvers.reports.projects import project_report
-from resolvers.reports.providers import provider_report
+from resolvers.reports.providers import organization_figures, provider_totals
 from resolvers.reports.scope import HANGZHOU, ReportPeriod, ReportScope, organization_report, staff_report
 from resolvers.reports.tables import report_table
 from resolvers.scope import load_scope
@@ -46,21 +47,40 @@ from resolvers.scope import load_scope
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/linli_bench_reports"
 REPORT_DATA = " +report data"
 ADMIN = Viewer(role=Role.CENTRE_ADMIN, account_id=1)
-QUERIES = {
-    "need": "query($p: ReportPeriodInput!, $c: ID) { needReport(period: $p, communityId: $c) { submitted "
-            "closedShare counts { community { name } category status count } "
-            "timings { toStatus category medianHours p90Hours } } }",
-    "provider": "query($p: ReportPeriodInput!, $c: ID) { providerReport(period: $p, communityId: $c) { totals { "
-                "assignedNeeds hoursServed averageRating loadSpread { gini } } organizations { organization { name } "
-                "assignedNeeds hoursServed } } }",
-    "incubation": "query($p: ReportPeriodInput!, $c: ID) { incubationReport(period: $p, communityId: $c) { "
-                  "stages { stage count } graduatedThisYear projectsClaimed } }",
-    "project": "query($p: ReportPeriodInput!, $c: ID) { projectReport(period: $p, communityId: $c) { totals { "
-               "sessions seatsFilled attended } projects { project { name } sessions fillRate attendanceRate } } }",
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a report: who may ask, the service, its row count, the GraphQL field and the CSV table."""
+
+    scope_of: Callable[..., ReportScope]
+    service: Callable[[ReportScope], Awaitable[Any]]
+    rows: Callable[[Any], int]
+    field: str
+    selection: str
+    csv: str | None
+
+
+PARTS = {
+    "need counts": Part(staff_report, need_counts, lambda r: len(r.counts), "needReport",
+                        "submitted closedShare counts { community { name } category status count }", "needs"),
+    "need timings": Part(staff_report, need_timings, len, "needReport",
+                         "timings { toStatus needs medianHours p90Hours }", None),
+    "need timings by category": Part(staff_report, lambda where: need_timings(where, by_category=True), len,
+                                     "needReport", "timings(byCategory: true) { toStatus category medianHours }",
+                                     "need-timings"),
+    "provider totals": Part(organization_report, provider_totals, lambda r: 1, "providerReport",
+                            "totals { assignedNeeds hoursServed averageRating loadSpread { gini topDecileShare } }",
+                            "providers"),
+    "provider organizations": Part(organization_report, organization_figures, len, "providerReport",
+                                   "organizations { organization { name } assignedNeeds hoursServed }",
+                                   "provider-organizations"),
+    "incubation": Part(staff_report, incubation_report, lambda r: len(r.stages), "incubationReport",
+                       "stages { stage count } graduatedThisYear projectsClaimed", "incubation"),
+    "projects": Part(organization_report, project_report, lambda r: len(r.projects), "projectReport",
+                     "totals { sessions seatsFilled attended } projects { project { name } fillRate attendanceRate }",
+                     "projects"),
 }
-SERVICES: dict[str, Callable[[ReportScope], Awaitable[Any]]] = {
-    "need": need_report, "provider": provider_report, "incubation": incubation_report, "project": project_report}
-CSV = {"need": "needs", "provider": "provider-organizations", "incubation": "incubation", "project": "projects"}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -105,59 +125,57 @@ async def timed(run: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float, 
     return statistics.median(times), min(times), result
 
 
-async def graphql(kind: str, period: ReportPeriod, viewer: Viewer, community: str | None) -> dict:
-    """The report's GraphQL query answered by the schema (in-process, a fresh context as a request has)."""
-    variables = {"p": {"from": period.first_day.isoformat(), "to": period.last_day.isoformat()}, "c": community}
-    result = await schema.execute(QUERIES[kind], variable_values=variables,
+async def graphql(part: Part, period: ReportPeriod, viewer: Viewer) -> dict:
+    """The part's GraphQL query answered by the schema (in-process, a fresh context as a request has)."""
+    query = f"query($p: ReportPeriodInput!) {{ {part.field}(period: $p) {{ {part.selection} }} }}"
+    variables = {"p": {"from": period.first_day.isoformat(), "to": period.last_day.isoformat()}}
+    result = await schema.execute(query, variable_values=variables,
                                   context_value=Context(settings=Settings(env="test"), viewer=viewer))
     if result.errors:
         raise RuntimeError(result.errors)
     return result.data or {}
 
 
-def rows_of(kind: str, report: Any) -> int:
-    """How many rows the report has (the ones a console would list)."""
-    return len({"need": lambda r: r.counts, "provider": lambda r: r.organizations,
-                "incubation": lambda r: r.stages, "project": lambda r: r.projects}[kind](report))
-
-
-async def cases(conn) -> list[tuple[str, str, ReportPeriod, Viewer, int | None]]:
-    """(report, who, period, viewer, community) of every measured case."""
+async def cases(url: str) -> list[tuple[str, str, ReportPeriod, Viewer]]:
+    """(part, who, period, viewer) of every measured case."""
+    conn = await asyncpg.connect(seed_city.asyncpg_url(url))
+    try:
+        biggest = await conn.fetchval("SELECT community_id FROM need GROUP BY community_id "
+                                      "ORDER BY COUNT(*) DESC LIMIT 1")
+        organization = await conn.fetchval("SELECT organizer_id FROM project GROUP BY organizer_id "
+                                           "ORDER BY COUNT(*) DESC, organizer_id LIMIT 1")
+    finally:
+        await conn.close()
     today = datetime.now(HANGZHOU).date()
     month, season, year = (ReportPeriod.of(today - timedelta(days=d), today) for d in (29, 119, 364))
-    biggest = await conn.fetchval("SELECT community_id FROM need GROUP BY community_id ORDER BY COUNT(*) DESC LIMIT 1")
-    organization = await conn.fetchval("SELECT organizer_id FROM project GROUP BY organizer_id "
-                                       "ORDER BY COUNT(*) DESC, organizer_id LIMIT 1")
-    staff = Viewer(role=Role.STAFF, account_id=2, area_ids=frozenset({biggest}))
-    org_admin = Viewer(role=Role.ORG_ADMIN, account_id=3, organization_id=organization)
-    return [("need", "centre admin", month, ADMIN, None), ("need", "centre admin", season, ADMIN, None),
-            ("need", "staff, largest community", season, staff, None),
-            ("provider", "centre admin", month, ADMIN, None), ("provider", "centre admin", season, ADMIN, None),
-            ("provider", "staff, largest community", season, staff, None),
-            ("provider", "organization admin", season, org_admin, None),
-            ("incubation", "centre admin", year, ADMIN, None),
-            ("project", "centre admin", season, ADMIN, None),
-            ("project", "organization admin", season, org_admin, None)]
+    staff = ("staff, largest community", Viewer(role=Role.STAFF, account_id=2, area_ids=frozenset({biggest})))
+    org = ("organization admin", Viewer(role=Role.ORG_ADMIN, account_id=3, organization_id=organization))
+    admin = ("centre admin", ADMIN)
+    plan = [("need counts", [(admin, month), (admin, season), (staff, season)]),
+            ("need timings", [(admin, month), (admin, season), (staff, season)]),
+            ("need timings by category", [(admin, month), (admin, season)]),
+            ("provider totals", [(admin, month), (admin, season), (staff, season), (org, season)]),
+            ("provider organizations", [(admin, season), (org, season)]),
+            ("incubation", [(admin, year)]), ("projects", [(admin, season), (org, season)])]
+    return [(name, who, period, viewer) for name, runs in plan for (who, viewer), period in runs]
 
 
 async def measure(args: argparse.Namespace) -> list[str]:
     """Run every case; the Markdown rows."""
-    conn = await asyncpg.connect(seed_city.asyncpg_url(args.database_url))
-    try:
-        measured = await cases(conn)
-    finally:
-        await conn.close()
     lines = []
-    for kind, who, period, viewer, community in measured:
-        scope = await load_scope(viewer)
-        where = (staff_report if kind in ("need", "incubation") else organization_report)(scope, period, community)
-        service_p50, service_best, report = await timed(lambda: SERVICES[kind](where), args.repeat)  # noqa: B023
-        graphql_p50, _, _ = await timed(lambda: graphql(kind, period, viewer, None), args.repeat)  # noqa: B023
-        csv_p50, _, _ = await timed(lambda: report_table(CSV[kind], scope, period, community), args.repeat)  # noqa: B023
+    for name, who, period, viewer in await cases(args.database_url):
+        part, scope = PARTS[name], await load_scope(viewer)
+        where = part.scope_of(scope, period, None)
+        service_p50, service_best, result = await timed(lambda: part.service(where), args.repeat)  # noqa: B023
+        graphql_p50, _, _ = await timed(lambda: graphql(part, period, viewer), args.repeat)  # noqa: B023
+        csv = "-"
+        if part.csv:
+            csv_p50, _, _ = await timed(lambda: report_table(part.csv, scope, period, None), args.repeat)  # noqa: B023
+            csv = f"{csv_p50:,.0f}"
         days = (period.last_day - period.first_day).days + 1
-        lines.append(f"| {kind} | {who} | {days} days | {rows_of(kind, report):,} | {service_p50:,.0f} "
-                     f"({service_best:,.0f}) | {graphql_p50:,.0f} | {csv_p50:,.0f} |")
-        print(f"  {kind:<10} {who:<26} {days:>3} days: {service_p50:8,.0f} ms", file=sys.stderr)
+        lines.append(f"| {name} | {who} | {days} days | {part.rows(result):,} | {service_p50:,.0f} "
+                     f"({service_best:,.0f}) | {graphql_p50:,.0f} | {csv} |")
+        print(f"  {name:<26} {who:<26} {days:>3} days: {service_p50:8,.0f} ms", file=sys.stderr)
     return lines
 
 

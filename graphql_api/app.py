@@ -14,6 +14,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from graphql_api.bench_stats import Counted, Counters, count_statements, stats_route
 from graphql_api.cache import build_cache
 from graphql_api.downloads import download_routes
+from graphql_api.gc_tuning import tune_garbage_collector
 from graphql_api.http import LinliGraphQL
 from graphql_api.notification_jobs import notification_sender
 from graphql_api.schema import schema
@@ -40,6 +41,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     async def lifespan(app: Starlette):
         if manage_database:
             async with RegisterTortoise(app, config=settings.tortoise_config(statement_timeout=True)):
+                tune_garbage_collector()  # graphql_api.gc_tuning: a third of the CPU of nested answers
                 async with publishing(graphql.need_feed), expiry_job(settings.expiry_interval_seconds), \
                         notification_sender(settings, cache):
                     yield

@@ -45,17 +45,13 @@ def _real(sql: Statement, value: float) -> str:
 
 
 def _within_reach(sql: Statement, latitude: float, longitude: float) -> str:
-    """The professional ``p`` has a travel distance that reaches the point (with slack).
-
-    On PostgreSQL the test starts with the box of ``idx_professional_reach`` holding the point.
-    """
+    """The professional ``p`` has a travel distance that reaches the point (with slack)."""
     lat, lng = _real(sql, latitude), _real(sql, longitude)
     km_lat = _real(sql, KM_PER_DEGREE)
     km_lng = _real(sql, KM_PER_DEGREE * math.cos(math.radians(latitude)))
     reach = f"(p.travel_km * {REACH_FACTOR} + {REACH_SLACK_KM})"
-    boxed = f"{reach_box('p.')} @> box(point({lng}, {lat}), point({lng}, {lat})) AND " if sql.postgres else ""
     return (
-        f"({boxed}p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
+        f"(p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
         f"AND ((p.latitude - {lat}) * {km_lat}) * ((p.latitude - {lat}) * {km_lat}) "
         f"+ ((p.longitude - {lng}) * {km_lng}) * ((p.longitude - {lng}) * {km_lng}) <= {reach} * {reach})"
     )
@@ -64,19 +60,23 @@ def _within_reach(sql: Statement, latitude: float, longitude: float) -> str:
 def _place(sql: Statement, need: Need) -> str:
     """The professional ``p`` reaches the need's location (when it has one) or serves its community.
 
-    On PostgreSQL "serves" is ``p.id = ANY(ids serving it)``, which the primary key answers as a
-    bitmap the planner can OR with the reach box's; elsewhere it is an ``EXISTS``.
+    On PostgreSQL a first condition is written for the indexes only: the reach box holds the point
+    (``idx_professional_reach``) or ``p.id = ANY(ids serving the community)`` (the primary key),
+    which the planner ORs as bitmaps and ANDs with the categories' one. Since the bitmap answers it
+    exactly, the rows read are tested only with the second condition, the exact one, where "serves"
+    is a hashed ``IN`` (a linear ``ANY`` over a thousand ids would cost more than the scan).
     """
     community = sql.param(need.community_id)
-    if sql.postgres:
-        served = (f"p.id = ANY(ARRAY(SELECT s.professional_id FROM professional_service_area s "
-                  f"WHERE s.area_id = {community}))")
-    else:
-        served = (f"EXISTS (SELECT 1 FROM professional_service_area s WHERE s.professional_id = p.id "
-                  f"AND s.area_id = {community})")
+    serving = f"SELECT s.professional_id FROM professional_service_area s WHERE s.area_id = {community}"
     if need.latitude is None or need.longitude is None:
-        return served
-    return f"({_within_reach(sql, need.latitude, need.longitude)} OR {served})"
+        return f"p.id = ANY(ARRAY({serving}))" if sql.postgres else f"p.id IN ({serving})"
+    exact = f"({_within_reach(sql, need.latitude, need.longitude)} OR p.id IN ({serving}))"
+    if not sql.postgres:
+        return exact
+    lat, lng = _real(sql, need.latitude), _real(sql, need.longitude)
+    boxed = (f"p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
+             f"AND {reach_box('p.')} @> box(point({lng}, {lat}), point({lng}, {lat}))")
+    return f"(({boxed}) OR p.id = ANY(ARRAY({serving}))) AND {exact}"
 
 
 async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext | None = None

@@ -156,10 +156,3 @@ async def visible_accounts(scope: Scope, accounts: list[TimeBankAccount | None])
     communities = dict(await Resident.filter(id__in=list(residents)).values_list("id", "community_id"))
     return [a if a and sees_account(scope, a, communities.get(a.resident_id)) else None for a in accounts]
 
-
-async def ledger_sums(account_ids: list[int]) -> dict[int, int]:
-    """Sum of each account's entries in minutes (for checks: it always equals the balance)."""
-    sums = {pk: 0 for pk in account_ids}
-    for pk, minutes in await TimeBankEntry.filter(account_id__in=account_ids).values_list("account_id", "minutes"):
-        sums[pk] += minutes
-    return sums

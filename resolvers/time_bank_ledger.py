@@ -105,11 +105,6 @@ async def ensure_account(*, professional_id: int | None = None, resident_id: int
     return (await TimeBankAccount.filter(key=key).values_list("id", flat=True))[0]
 
 
-async def account_ids(keys: Sequence[str]) -> dict[str, int]:
-    """Existing accounts by holder key (one statement)."""
-    return dict(await TimeBankAccount.filter(key__in=list(keys)).values_list("key", "id"))
-
-
 async def _lock(ids: set[int]) -> dict[int, TimeBankAccount]:
     """Lock the accounts, personal ones in id order and the pool last (the order every operation follows)."""
     rows = await TimeBankAccount.filter(id__in=list(ids)).order_by("kind", "id").select_for_update()

@@ -12,17 +12,14 @@ from graphql_api.types.common import decode_id
 from graphql_api.types.reports import (
     IncubationReport,
     NeedReport,
-    OrganizationProviderRow,
+    Once,
     ProjectReport,
     ProjectSessionFigures,
     ProviderReport,
-    ProviderTotals,
     ReportPeriodInput,
 )
 from resolvers.reports.incubation import incubation_report
-from resolvers.reports.needs import need_report
 from resolvers.reports.projects import project_report
-from resolvers.reports.providers import provider_report
 from resolvers.reports.scope import ReportPeriod, organization_report, staff_report
 
 Period = Annotated[ReportPeriodInput, strawberry.argument(description="The Hangzhou days the report covers.")]
@@ -45,17 +42,14 @@ class ReportQuery:
                                   "(their communities) and centre admins.")
     async def need_report(self, info: Info, period: Period, community_id: Community = None) -> NeedReport:
         where = staff_report(await info.context.scope(), _period(period), _community(community_id))
-        return NeedReport(figures=await need_report(where))
+        return NeedReport(where=where, once=Once())
 
     @strawberry.field(description="Active professionals and organizations, assignments, hours served, ratings and "
                                   "load spread in the period. Centre staff (their communities), centre admins, and "
                                   "an organization's admin (their organization).")
     async def provider_report(self, info: Info, period: Period, community_id: Community = None) -> ProviderReport:
         scope = await info.context.scope()
-        report = await provider_report(organization_report(scope, _period(period),
-                                                           _community(community_id)))
-        return ProviderReport(totals=ProviderTotals.of(report.totals),
-                              organizations=[OrganizationProviderRow.of(r) for r in report.organizations])
+        return ProviderReport(where=organization_report(scope, _period(period), _community(community_id)))
 
     @strawberry.field(description="Incubated organizations by stage, graduations and claimed projects. Centre staff "
                                   "(organizations and projects of their communities) and centre admins.")

@@ -6,7 +6,10 @@ that point at an area, organization or project resolve it through the request's 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Annotated, Any
 
 import strawberry
 
@@ -18,6 +21,7 @@ from graphql_api.types.organization import Organization
 from graphql_api.types.project import Project
 from models.enums import label
 from resolvers.reports import incubation, needs, projects, providers
+from resolvers.reports.scope import ReportScope
 
 
 @strawberry.input(description="A period of Hangzhou calendar days, both ends included (at most 3,660 days).")
@@ -75,43 +79,64 @@ class NeedStepTiming:
         return label(self.category) if self.category else "全部"
 
 
+class Once:
+    """The figures of one report object, each computed at most once and shared by the fields that need them."""
+
+    def __init__(self) -> None:
+        self._results: dict[object, asyncio.Future] = {}
+
+    async def get(self, key: object, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """The result of ``compute`` for ``key``, run only on the first call (concurrent callers share it)."""
+        if key not in self._results:
+            self._results[key] = asyncio.ensure_future(compute())
+        return await self._results[key]
+
+
 @strawberry.type(description="Needs submitted in the period: counts, how many were closed in the loop, and the "
-                             "time each step of the loop took.")
+                             "time each step of the loop took. Each part is computed only when selected.")
 class NeedReport:
-    figures: strawberry.Private[needs.NeedReport]
+    where: strawberry.Private[ReportScope]
+    once: strawberry.Private[Once]
+
+    async def _counts(self) -> needs.NeedCounts:
+        return await self.once.get("counts", lambda: needs.need_counts(self.where))
 
     @strawberry.field(description="Needs submitted in the period.")
-    def submitted(self) -> int:
-        return self.figures.submitted
+    async def submitted(self) -> int:
+        return (await self._counts()).submitted
 
     @strawberry.field(description="Needs of the period now CLOSED (闭环).")
-    def closed(self) -> int:
-        return self.figures.with_status(NeedStatus.CLOSED)
+    async def closed(self) -> int:
+        return (await self._counts()).with_status(NeedStatus.CLOSED)
 
     @strawberry.field(description="Needs of the period that expired before being served.")
-    def expired(self) -> int:
-        return self.figures.with_status(NeedStatus.EXPIRED)
+    async def expired(self) -> int:
+        return (await self._counts()).with_status(NeedStatus.EXPIRED)
 
     @strawberry.field(description="Needs of the period that reached an end: closed, rejected, cancelled or expired.")
-    def finished(self) -> int:
-        return self.figures.finished
+    async def finished(self) -> int:
+        return (await self._counts()).finished
 
     @strawberry.field(description="Closed needs as a share (0-1) of the period's needs; null without needs.")
-    def closed_share(self) -> float | None:
-        return self.figures.closed_share
+    async def closed_share(self) -> float | None:
+        return (await self._counts()).closed_share
 
     @strawberry.field(description="Closed needs as a share (0-1) of the period's needs that reached an end.")
-    def closed_share_of_finished(self) -> float | None:
-        return self.figures.closed_share_of_finished
+    async def closed_share_of_finished(self) -> float | None:
+        return (await self._counts()).closed_share_of_finished
 
     @strawberry.field(description="Needs by community, category and status.")
-    def counts(self) -> list[NeedCountRow]:
-        return [NeedCountRow.of(row) for row in self.figures.counts]
+    async def counts(self) -> list[NeedCountRow]:
+        return [NeedCountRow.of(row) for row in (await self._counts()).counts]
 
-    @strawberry.field(description="Median and 90th percentile of the times to triage, acceptance and closure, over "
-                                  "all categories (category null) and per category.")
-    def timings(self) -> list[NeedStepTiming]:
-        return [NeedStepTiming.of(row) for row in self.figures.timings]
+    @strawberry.field(description="Median and 90th percentile of the times to triage, acceptance and closure over all "
+                                  "categories (category null), and per category with `byCategory`.")
+    async def timings(
+        self, by_category: Annotated[bool, strawberry.argument(
+            description="Also per care category (takes about as long again on a large period).")] = False,
+    ) -> list[NeedStepTiming]:
+        rows = await self.once.get(("timings", by_category), lambda: needs.need_timings(self.where, by_category))
+        return [NeedStepTiming.of(row) for row in rows]
 
 
 @strawberry.type(description="How evenly assignments are shared among the active professionals in scope.")
@@ -178,10 +203,18 @@ class OrganizationProviderRow:
         return Organization.from_model(await info.context.loaders.by_id(models.Organization).load(self.organization_id))
 
 
-@strawberry.type(description="Providers in the period: totals and per organization.")
+@strawberry.type(description="Providers in the period: totals and per organization (each computed only when "
+                             "selected).")
 class ProviderReport:
-    totals: ProviderTotals = strawberry.field(description="The figures of the whole scope.")
-    organizations: list[OrganizationProviderRow] = strawberry.field(description="Per organization, by id.")
+    where: strawberry.Private[ReportScope]
+
+    @strawberry.field(description="The figures of the whole scope.")
+    async def totals(self) -> ProviderTotals:
+        return ProviderTotals.of(await providers.provider_totals(self.where))
+
+    @strawberry.field(description="Per organization, by id.")
+    async def organizations(self) -> list[OrganizationProviderRow]:
+        return [OrganizationProviderRow.of(r) for r in await providers.organization_figures(self.where)]
 
 
 @strawberry.type(description="Incubated organizations at one stage of the hub's incubation.")

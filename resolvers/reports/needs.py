@@ -4,11 +4,13 @@ Needs count in the period they were submitted in (``need.created_at``). The time
 acceptance and to closure run from the submission to the lifecycle event reaching TRIAGED, ACCEPTED
 and CLOSED (``need_event``; the transitions of :mod:`resolvers.lifecycle` reach each of them at most
 once); each is summarised by its median and 90th percentile (``percentile_cont``'s definition), over
-all categories and per category. "Closed in the loop" is the share of the period's needs now CLOSED,
-of all of them and of those that reached an end (CLOSED, REJECTED, CANCELLED or EXPIRED).
+all categories and, when asked (it costs about as much again), per category. "Closed in the loop" is
+the share of the period's needs now CLOSED, of all of them and of those that reached an end (CLOSED,
+REJECTED, CANCELLED or EXPIRED).
 
-Two statements: one GROUP BY for the counts, one for the durations: on PostgreSQL ``percentile_cont``
-over grouping sets, elsewhere (SQLite has no ``percentile_cont``) window functions that rank the
+One statement each: a GROUP BY for the counts (:func:`need_counts`); for the durations
+(:func:`need_timings`) on PostgreSQL ``percentile_cont`` per step (or over the grouping sets step and
+category, and step), elsewhere (SQLite has no ``percentile_cont``) window functions that rank the
 durations and return only the rows around the quantiles (:mod:`resolvers.reports.percentiles`).
 """
 
@@ -50,12 +52,11 @@ class StepTiming:
 
 
 @dataclass(frozen=True, slots=True)
-class NeedReport:
-    """The counts and the step timings of one scope."""
+class NeedCounts:
+    """The needs of one scope by community, category and status, and what they add up to."""
 
     where: ReportScope
     counts: list[NeedCount]
-    timings: list[StepTiming]
 
     def with_status(self, *statuses: NeedStatus) -> int:
         """Needs of the period now in one of ``statuses``."""
@@ -82,20 +83,16 @@ class NeedReport:
         return share(self.with_status(NeedStatus.CLOSED), self.finished)
 
 
-async def need_report(where: ReportScope) -> NeedReport:
-    """The need report of ``where`` (two statements)."""
-    return NeedReport(where, await _counts(where), await _timings(where))
-
-
-async def _counts(where: ReportScope) -> list[NeedCount]:
+async def need_counts(where: ReportScope) -> NeedCounts:
+    """The needs of ``where`` by community, category and status (one statement)."""
     sql = ReportStatement()
     text = (f"SELECT c.community_id, a.name AS community_name, c.category, c.status, c.n FROM ("
             f"SELECT n.community_id, n.category, n.status, COUNT(*) AS n FROM need n "
             f"WHERE {sql.within('n.created_at', where.period)} AND {sql.among('n.community_id', where.community_ids)} "
             f"GROUP BY n.community_id, n.category, n.status) c JOIN area a ON a.id = c.community_id "
             f"ORDER BY c.community_id, c.category, c.status")
-    return [NeedCount(r["community_id"], r["community_name"], CareCategory(r["category"]), NeedStatus(r["status"]),
-                      count(r["n"])) for r in await sql.rows(text)]
+    return NeedCounts(where, [NeedCount(r["community_id"], r["community_name"], CareCategory(r["category"]),
+                                        NeedStatus(r["status"]), count(r["n"])) for r in await sql.rows(text)])
 
 
 def _durations(sql: ReportStatement, where: ReportScope) -> str:
@@ -109,31 +106,33 @@ def _durations(sql: ReportStatement, where: ReportScope) -> str:
               AND e.to_status IN ({steps}))"""
 
 
-async def _timings(where: ReportScope) -> list[StepTiming]:
+async def need_timings(where: ReportScope, by_category: bool = False) -> list[StepTiming]:
+    """Median and 90th percentile of each step over all categories, and per category if ``by_category``."""
     sql = ReportStatement()
-    timings = await (_percentile_cont(sql, where) if sql.postgres else _ranked(sql, where))
+    timings = await (_percentile_cont if sql.postgres else _ranked)(sql, where, by_category)
     return sorted(timings, key=_order)
 
 
-async def _percentile_cont(sql: ReportStatement, where: ReportScope) -> list[StepTiming]:
-    """PostgreSQL: ordered-set aggregates over the grouping sets (step, category) and (step)."""
+async def _percentile_cont(sql: ReportStatement, where: ReportScope, by_category: bool) -> list[StepTiming]:
+    """PostgreSQL: ordered-set aggregates per step, or over the grouping sets (step, category) and (step)."""
+    groups = "GROUPING SETS ((step, category), (step))" if by_category else "step"
     text = f"""
         WITH {_durations(sql, where)}
-        SELECT step, category, COUNT(*) AS size, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
+        SELECT step, {'category' if by_category else 'NULL AS category'}, COUNT(*) AS size,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
                percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90
-        FROM durations GROUP BY GROUPING SETS ((step, category), (step))"""
+        FROM durations GROUP BY {groups}"""
     return [StepTiming(NeedStatus(r["step"]), CareCategory(r["category"]) if r["category"] else None, int(r["size"]),
                        (number(r["median"]) or 0.0) / HOUR, (number(r["p90"]) or 0.0) / HOUR)
             for r in await sql.rows(text)]
 
 
-async def _ranked(sql: ReportStatement, where: ReportScope) -> list[StepTiming]:
+async def _ranked(sql: ReportStatement, where: ReportScope, by_category: bool) -> list[StepTiming]:
     """Any dialect (SQLite): window functions rank each group's durations; only the quantiles' ranks return."""
+    per_category = "SELECT step, category, seconds FROM durations UNION ALL " if by_category else ""
     text = f"""
         WITH {_durations(sql, where)},
-        cells AS (
-            SELECT step, category, seconds FROM durations
-            UNION ALL SELECT step, NULL, seconds FROM durations),
+        cells AS ({per_category}SELECT step, NULL AS category, seconds FROM durations),
         ranked AS (
             SELECT step, category, seconds,
                    ROW_NUMBER() OVER (PARTITION BY step, category ORDER BY seconds) AS rn,

@@ -10,7 +10,8 @@
 
 Scope: staff's communities are the needs' communities (and the professionals serving them, the
 organizations based there); an organization's admin sees what counts for their organization and its
-members. Two statements: the totals, and the figures per organization.
+members. One statement for the totals (:func:`provider_totals`), one for the figures per organization
+(:func:`organization_figures`).
 """
 
 from __future__ import annotations
@@ -74,20 +75,6 @@ class OrganizationFigures:
     average_rating: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderReport:
-    """Totals and per-organization figures of one scope."""
-
-    where: ReportScope
-    totals: ProviderTotals
-    organizations: list[OrganizationFigures]
-
-
-async def provider_report(where: ReportScope) -> ProviderReport:
-    """The provider report of ``where`` (two statements)."""
-    return ProviderReport(where, await _totals(where), await _organizations(where))
-
-
 def _work(sql: ReportStatement, where: ReportScope, by_organization: bool = False) -> str:
     """The CTEs ``assigned`` (assignments) and ``served`` (confirmed services) of the scope.
 
@@ -96,20 +83,23 @@ def _work(sql: ReportStatement, where: ReportScope, by_organization: bool = Fals
     """
     period, communities, organization = where.period, where.community_ids, where.organization_id
     with_organization = by_organization or organization is not None
+    # an organization's own matches, or dispatched ones (whose parent is then looked up): index-friendly
+    own = ALWAYS if organization is None else (
+        f"(m.organization_id = {sql.param(organization)} OR m.dispatched_from_id IS NOT NULL)")
     service_joins = (" JOIN need n ON n.id = sr.need_id" if communities is not None else "") + (
         ' JOIN "match" m ON m.id = sr.match_id' if with_organization else "")
     return f"""
         assigned AS (
             SELECT m.id, m.need_id, m.professional_id, m.no_show, {ORGANIZATION_OF_MATCH} AS organization_id
             FROM "match" m JOIN need n ON n.id = m.need_id
-            WHERE m.status IN ('ACCEPTED', 'COMPLETED') AND {sql.within('n.window_start', period)}
+            WHERE m.status IN ('ACCEPTED', 'COMPLETED') AND {own} AND {sql.within('n.window_start', period)}
               AND {sql.among('n.community_id', communities)} AND {sql.equals(ORGANIZATION_OF_MATCH, organization)}),
         served AS (
             SELECT sr.id, {ORGANIZATION_OF_MATCH if with_organization else 'NULL'} AS organization_id, sr.rating,
                    {sql.seconds('sr.ended_at', 'sr.started_at')} AS seconds
             FROM service_record sr{service_joins}
             WHERE sr.status = 'CONFIRMED' AND sr.ended_at IS NOT NULL AND {sql.within('sr.started_at', period)}
-              AND {sql.among('n.community_id', communities)}
+              AND {sql.among('n.community_id', communities)} AND {own}
               AND {sql.equals(ORGANIZATION_OF_MATCH, organization)})"""
 
 
@@ -124,12 +114,14 @@ def _pool(sql: ReportStatement, where: ReportScope) -> str:
     return f"pool AS (SELECT p.id FROM professional p WHERE p.status = 'ACTIVE' AND {serving} AND {member})"
 
 
-async def _totals(where: ReportScope) -> ProviderTotals:
+async def provider_totals(where: ReportScope) -> ProviderTotals:
+    """The provider figures of the whole scope (one statement)."""
     sql = ReportStatement()
     text = f"""
         WITH {_work(sql, where)}, {_pool(sql, where)},
-        loads AS (SELECT pool.id, COUNT(a.id) AS n FROM pool LEFT JOIN assigned a ON a.professional_id = pool.id
-                  GROUP BY pool.id),
+        per_professional AS (SELECT professional_id, COUNT(*) AS n FROM assigned GROUP BY professional_id),
+        loads AS (SELECT pool.id, COALESCE(pp.n, 0) AS n FROM pool
+                  LEFT JOIN per_professional pp ON pp.professional_id = pool.id),
         ranked AS (SELECT n, ROW_NUMBER() OVER (ORDER BY n, id) AS i, COUNT(*) OVER () AS total FROM loads)
         SELECT (SELECT COUNT(*) FROM pool) AS professionals,
                (SELECT COUNT(*) FROM organization o WHERE o.status = 'ACTIVE' AND o.kind <> 'HUB_CENTRE'
@@ -160,7 +152,8 @@ async def _totals(where: ReportScope) -> ProviderTotals:
     )
 
 
-async def _organizations(where: ReportScope) -> list[OrganizationFigures]:
+async def organization_figures(where: ReportScope) -> list[OrganizationFigures]:
+    """The figures of each organization of the scope, by id (one statement)."""
     sql = ReportStatement()
     text = f"""
         WITH {_work(sql, where, by_organization=True)},

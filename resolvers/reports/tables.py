@@ -15,9 +15,9 @@ from typing import Any
 from models.enums import NeedStatus, label
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.reports.incubation import IncubationReport, incubation_report
-from resolvers.reports.needs import NeedReport, need_report
+from resolvers.reports.needs import NeedCounts, StepTiming, need_counts, need_timings
 from resolvers.reports.projects import ProjectReport, SessionFigures, project_report
-from resolvers.reports.providers import ProviderReport, provider_report
+from resolvers.reports.providers import OrganizationFigures, ProviderTotals, organization_figures, provider_totals
 from resolvers.reports.scope import ReportPeriod, ReportScope, organization_report, staff_report
 from resolvers.scope import Scope
 
@@ -40,13 +40,13 @@ def ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
-def _needs(report: NeedReport) -> Table:
+def _needs(report: NeedCounts) -> Table:
     return Table(("社区", "类别", "类别代码", "状态", "状态代码", "需求数"), [
         (r.community_name, label(r.category), r.category.value, label(r.status), r.status.value, r.count)
         for r in report.counts])
 
 
-def _need_summary(report: NeedReport) -> Table:
+def _need_summary(report: NeedCounts) -> Table:
     closed, expired = report.with_status(NeedStatus.CLOSED), report.with_status(NeedStatus.EXPIRED)
     return Table(("指标", "数值"), [
         ("提交需求数", report.submitted), ("已闭环", closed), ("已过期", expired), ("已结束", report.finished),
@@ -54,15 +54,15 @@ def _need_summary(report: NeedReport) -> Table:
         ("闭环率（占已结束）", ratio(report.closed_share_of_finished))])
 
 
-def _need_timings(report: NeedReport) -> Table:
+def _need_timings(timings: list[StepTiming]) -> Table:
     return Table(("环节（到达状态）", "状态代码", "类别", "类别代码", "需求数", "中位数（小时）", "90分位（小时）"), [
         (label(t.to_status), t.to_status.value, label(t.category) if t.category else "全部",
          t.category.value if t.category else "", t.needs, hours(t.median_hours), hours(t.p90_hours))
-        for t in report.timings])
+        for t in timings])
 
 
-def _providers(report: ProviderReport) -> Table:
-    t, load = report.totals, report.totals.load
+def _providers(t: ProviderTotals) -> Table:
+    load = t.load
     return Table(("指标", "数值"), [
         ("在岗专业人士", t.active_professionals), ("正常运营的组织（不含枢纽）", t.active_organizations),
         ("已派单需求", t.assigned_needs), ("有派单的专业人士", t.professionals_assigned), ("爽约", t.no_shows),
@@ -72,11 +72,11 @@ def _providers(report: ProviderReport) -> Table:
         ("最忙10%专业人士承担的派单占比", ratio(load.top_decile_share))])
 
 
-def _provider_organizations(report: ProviderReport) -> Table:
+def _provider_organizations(organizations: list[OrganizationFigures]) -> Table:
     return Table(("组织", "类型", "类型代码", "在岗成员", "已派单需求", "已确认服务", "服务时长（小时）", "评价数",
                   "平均评分"), [
         (r.name, label(r.kind), r.kind.value, r.active_members, r.assigned_needs, r.services, hours(r.hours_served),
-         r.ratings, ratio(r.average_rating)) for r in report.organizations])
+         r.ratings, ratio(r.average_rating)) for r in organizations])
 
 
 def _incubation(report: IncubationReport) -> Table:
@@ -102,11 +102,11 @@ def _projects(report: ProjectReport) -> Table:
 
 ScopeOf = Callable[[Scope, ReportPeriod, int | None], ReportScope]
 TABLES: dict[str, tuple[ScopeOf, Callable[[ReportScope], Awaitable[Any]], Callable[[Any], Table]]] = {
-    "needs": (staff_report, need_report, _needs),
-    "need-summary": (staff_report, need_report, _need_summary),
-    "need-timings": (staff_report, need_report, _need_timings),
-    "providers": (organization_report, provider_report, _providers),
-    "provider-organizations": (organization_report, provider_report, _provider_organizations),
+    "needs": (staff_report, need_counts, _needs),
+    "need-summary": (staff_report, need_counts, _need_summary),
+    "need-timings": (staff_report, lambda where: need_timings(where, by_category=True), _need_timings),
+    "providers": (organization_report, provider_totals, _providers),
+    "provider-organizations": (organization_report, organization_figures, _provider_organizations),
     "incubation": (staff_report, incubation_report, _incubation),
     "projects": (organization_report, project_report, _projects),
 }

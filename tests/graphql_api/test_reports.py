@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from resolvers.reports.incubation import incubation_report
-from resolvers.reports.needs import need_report
+from resolvers.reports.needs import need_counts, need_timings
 from resolvers.reports.projects import project_report
-from resolvers.reports.providers import provider_report
+from resolvers.reports.providers import organization_figures, provider_totals
 from resolvers.reports.scope import ReportPeriod, ReportScope
 from tests.factories_matching import as_org_admin, as_resident, centre_admin, staff
 from tests.factories_residents import gid
@@ -19,7 +19,9 @@ PERIOD = {"from": MARCH[0], "to": MARCH[1]}
 NEEDS = """query($period: ReportPeriodInput!, $community: ID) { needReport(period: $period, communityId: $community) {
   submitted closed expired finished closedShare closedShareOfFinished
   counts { community { name } communityName category status statusLabel count }
-  timings { toStatus category categoryLabel needs medianHours p90Hours } } }"""
+  timings(byCategory: true) { toStatus category categoryLabel needs medianHours p90Hours } } }"""
+OVERALL = """query($period: ReportPeriodInput!) {
+  needReport(period: $period) { timings { toStatus category needs } } }"""
 PROVIDERS = """query($period: ReportPeriodInput!) { providerReport(period: $period) {
   totals { activeProfessionals activeOrganizations assignedNeeds professionalsAssigned noShows services hoursServed
            ratings averageRating
@@ -60,6 +62,9 @@ async def test_need_report_matches_the_figures_computed_by_hand(gql_as):
     assert timings[("CLOSED", "MEALS")] == pytest.approx((3, 30.0, 46.0))
     assert ("CLOSED", "CLEANING") not in timings
     assert [t["categoryLabel"] for t in report["timings"]][:2] == ["全部", "助餐"]
+    overall = (await gql_as(centre_admin()).ok(OVERALL, {"period": PERIOD}))["needReport"]["timings"]
+    assert [(t["toStatus"], t["category"], t["needs"]) for t in overall] == [
+        ("TRIAGED", None, 6), ("ACCEPTED", None, 4), ("CLOSED", None, 3)]
 
 
 async def test_staff_see_their_communities_needs_only(gql_as):
@@ -158,7 +163,8 @@ async def test_project_report_sessions_seats_waitlists_attendance(gql_as):
 async def test_each_report_is_a_few_aggregate_statements(db, sql):
     await build_world()
     where = ReportScope(ReportPeriod.of(date(2025, 3, 1), date(2025, 3, 31)))
-    for build, statements in ((need_report, 2), (provider_report, 2), (incubation_report, 2), (project_report, 1)):
+    for build, statements in ((need_counts, 1), (need_timings, 1), (provider_totals, 1), (organization_figures, 1),
+                              (incubation_report, 2), (project_report, 1)):
         with sql() as counted:
             await build(where)
         assert counted.count == statements, build.__name__
