@@ -20,6 +20,7 @@ from graphql_api.notification_jobs import notification_sender
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
 from resolvers.expiry import expiry_job
+from resolvers.replica import close_replica, use_replica
 from resolvers.live_events import publishing
 
 log = logging.getLogger("linli")
@@ -34,6 +35,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     Unsafe settings (e.g. production with the default secret key) raise ``SettingsError`` here too.
     """
     settings.validate()
+    use_replica(settings.replica_connection())  # heavy listings on DATABASE_REPLICA_URL (resolvers.replica)
     cache = build_cache(settings)
     graphql = LinliGraphQL(settings, schema, cache)
 
@@ -48,6 +50,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         else:
             yield
         await cache.close()
+        await close_replica()
         await graphql.need_feed.close()
         if graphql.public_cache is not None:
             await graphql.public_cache.close()

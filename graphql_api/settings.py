@@ -233,14 +233,12 @@ class Settings:
         """The Tortoise ORM configuration for this process.
 
         With ``statement_timeout`` (the serving app) PostgreSQL cancels any statement running longer than
-        ``limits.statement_timeout_ms``; migrations and the command line run without it. With
-        ``DATABASE_REPLICA_URL`` a second connection, ``replica``, serves heavy reads (:mod:`resolvers.replica`).
+        ``limits.statement_timeout_ms``; migrations and the command line run without it. The read replica
+        is not part of it (:meth:`replica_connection`).
         """
         if self.uses_sqlite:
             Path(self.database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
         connections = {"default": self._connection(statement_timeout)}
-        if self.database_replica_url and not self.uses_sqlite:  # heavy reads (resolvers.replica)
-            connections["replica"] = self._connection(statement_timeout, self.database_replica_url)
         return {
             "connections": connections,
             "apps": {
@@ -253,6 +251,16 @@ class Settings:
             "use_tz": True,
             "timezone": "Asia/Shanghai",
         }
+
+    def replica_connection(self) -> dict | None:
+        """The connection of ``DATABASE_REPLICA_URL`` (PostgreSQL, with the statement timeout), or None.
+
+        Heavy reads go there (:mod:`resolvers.replica`); it is kept out of :meth:`tortoise_config`, where a
+        second connection would make Tortoise refuse transactions that do not name their connection.
+        """
+        if not self.database_replica_url or self.uses_sqlite:
+            return None
+        return self._connection(True, self.database_replica_url)  # type: ignore[return-value]
 
     def _connection(self, statement_timeout: bool, url: str | None = None) -> str | dict:
         url = url or self.database_url

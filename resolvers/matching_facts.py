@@ -99,7 +99,7 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
     sql = Statement()
     condition = where(sql)
     areas = sql.column_list("s.area_id", "FROM professional_service_area s WHERE s.professional_id = p.id")
-    rows = await sql.rows(
+    rows = await sql.records(
         f"SELECT {PRO_COLUMNS}, {_certificates(sql, 'p.id')} AS certificates, {areas} AS areas, "
         f"{_history(sql, 'professional_id', 'p.id', asof)} FROM professional p WHERE {condition} {suffix}"
     )
@@ -115,7 +115,7 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
     member = (sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent", "mp.years_experience")
     certificates = f"{members} JOIN certification c ON c.professional_id = mp.id {mine}"
     areas = f"{members} JOIN professional_service_area s ON s.professional_id = mp.id {mine}"
-    rows = await sql.rows(
+    rows = await sql.records(
         f"SELECT {ORG_COLUMNS}, {sql.rows_list(member, f'{members} {mine}')} AS members, "
         f"{sql.rows_list(CERTIFICATE, certificates)} AS certificates, "
         f"{sql.column_list('s.area_id', areas, distinct=True)} AS areas, "

@@ -4,15 +4,15 @@ Statements are built with :class:`Statement`, which numbers the placeholders for
 (``$1`` on PostgreSQL, ``?1`` on SQLite, so a placeholder can be used twice) and binds whole lists
 as ONE parameter (``= ANY($1)`` on PostgreSQL, ``IN (SELECT value FROM json_each(?1))`` on SQLite),
 so a statement's text does not depend on how many ids it covers. Only ints, floats and short enum
-tokens ever reach a parameter. Lists computed in a statement come back as arrays on PostgreSQL
-(decoded by asyncpg, no JSON to parse) and as JSON text on SQLite. Values read back raw are
-normalised here: JSON text to lists, ISO text to dates.
+tokens ever reach a parameter. Lists of numbers computed in a statement come back as arrays on
+PostgreSQL (decoded by asyncpg) and as JSON text on SQLite; lists of rows as JSON text. Values read
+back raw are normalised here: JSON text to lists, ISO text to dates.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -92,10 +92,8 @@ class Statement:
                 f"AND json_extract(a.value, '$.start') <= {minute} AND json_extract(a.value, '$.end') > {minute})")
 
     def rows_list(self, items: Sequence[str], source: str) -> str:
-        """The rows of ``SELECT items source`` as one value, a list of tuples: an array of records on
-        PostgreSQL (which asyncpg decodes natively, dates and times included), JSON text on SQLite."""
-        if self.postgres:
-            return f"ARRAY(SELECT ROW({', '.join(items)}) {source})"
+        """The rows of ``SELECT items source`` as one value, a JSON list of lists (text: parsing it
+        costs less than asyncpg's decoding of an array of records)."""
         return f"(SELECT {self.json_agg(self.json_array(*items))} {source})"
 
     def column_list(self, expression: str, source: str, distinct: bool = False) -> str:
@@ -127,6 +125,11 @@ class Statement:
     async def rows(self, text: str) -> list[dict[str, Any]]:
         """Run the statement and return its rows as dicts."""
         return await self.conn.execute_query_dict(text, self.params)
+
+    async def records(self, text: str) -> Sequence[Mapping[str, Any]]:
+        """Run the statement and return its rows as the driver's records, read by column name
+        (cheaper than :meth:`rows` for hundreds of rows: nothing is copied)."""
+        return (await self.conn.execute_query(text, self.params))[1]
 
 
 def as_list(value: Any) -> list:
