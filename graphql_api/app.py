@@ -20,8 +20,8 @@ from graphql_api.notification_jobs import notification_sender
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
 from resolvers.expiry import expiry_job
-from resolvers.replica import close_replica, use_replica
 from resolvers.live_events import publishing
+from resolvers.replica import close_replica, use_replica
 
 log = logging.getLogger("linli")
 

@@ -2,7 +2,8 @@
 
 A real streaming replica is not needed to see where statements go: the "replica" here is a second
 database holding a different need, so each answer shows which database it came from. PostgreSQL only
-(``Settings.tortoise_config`` adds the replica connection for PostgreSQL alone).
+(``Settings.replica_connection`` is PostgreSQL only). With the replica set, services still open
+transactions without naming a connection (the replica is not a second connection of Tortoise's).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from graphql_api.app import create_app
 from graphql_api.settings import Limits, Settings
 from models import Need
 from models.enums import AccountRole
-from resolvers.replica import replica_configured
+from resolvers.replica import close_replica, replica_configured
 from resolvers.tokens import issue_access_token
 from tests.conftest import BACKEND, drop_database, fresh_database_url
 from tests.factories import make_areas
@@ -72,6 +73,7 @@ async def _answers(settings: Settings) -> tuple[dict, dict, dict]:
         return listed, queues, {"configured": replica_configured(), "created": created,
                                 "primary_needs": await Need.all().count()}
     finally:
+        await close_replica()
         await Tortoise.close_connections()
 
 
