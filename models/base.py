@@ -3,6 +3,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from models import sqlite_time  # noqa: F401  (UTC text for datetimes on SQLite)
+
 
 class TimestampedModel(Model):
     """Primary key plus ``created_at`` / ``updated_at`` maintained by the ORM."""
