@@ -17,7 +17,9 @@ def build_cache(settings: Settings, serializer: BaseSerializer | None = None) ->
     """
     serializer = serializer or JsonSerializer()
     if not settings.redis_url:
-        return Cache(Cache.MEMORY, serializer=serializer, namespace=settings.cache_namespace)
+        # No timeout: a dict in this process cannot hang, and aiocache runs every call with a timeout in a
+        # task of its own (asyncio.wait_for), several per request (rate budget, public cache generations).
+        return Cache(Cache.MEMORY, serializer=serializer, namespace=settings.cache_namespace, timeout=None)
     url = urlparse(settings.redis_url)
     if url.scheme not in {"redis", "rediss"}:
         raise ValueError(f"REDIS_URL must start with redis:// or rediss://, not {settings.redis_url!r}")

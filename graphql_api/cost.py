@@ -135,15 +135,28 @@ class CostAnalysis:
         return None
 
 
+#: Costs already computed, by document identity (graphql_api.document_cache reuses parsed documents), operation,
+#: page-size cap and the integer variables (the only ones a cost depends on: page sizes).
+_COSTS: dict[tuple, tuple[DocumentNode, int | None]] = {}
+MAX_REMEMBERED = 1024
+
+
 def operation_cost(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict | None,
     max_page: int = 100,
 ) -> int | None:
     """The static cost of the operation a request runs (None when the document names no such operation)."""
+    numbers = tuple(sorted((k, v) for k, v in (variables or {}).items() if type(v) is int))
+    key = (id(document), id(schema), operation_name, max_page, numbers)
+    known = _COSTS.get(key)
+    if known is not None and known[0] is document:
+        return known[1]
     operation = get_operation_ast(document, operation_name)
-    if operation is None:
-        return None
-    return CostAnalysis(schema, document, variables, max_page).operation(operation)
+    cost = None if operation is None else CostAnalysis(schema, document, variables, max_page).operation(operation)
+    if len(_COSTS) >= MAX_REMEMBERED:
+        _COSTS.clear()
+    _COSTS[key] = (document, cost)
+    return cost
 
 
 class CostLimit(SchemaExtension):

@@ -142,10 +142,32 @@ def longest_list(value: Any) -> int:
     return longest
 
 
+#: Documents (by identity: the parsed documents of graphql_api.document_cache are reused) known to pass every
+#: limit of the document itself; only their variables are checked again.
+_WITHIN_LIMITS: dict[tuple[int, Limits, bool], DocumentNode] = {}
+MAX_REMEMBERED = 1024
+
+
 def limit_errors(
     document: DocumentNode, variables: dict | None, limits: Limits, introspection: bool
 ) -> Iterator[GraphQLError]:
     """The limits this document (and its variables) break, each as a coded error."""
+    key = (id(document), limits, introspection)
+    if _WITHIN_LIMITS.get(key) is not document:
+        yield from _limit_errors(document, variables, limits, introspection)
+        if not any(_limit_errors(document, None, limits, introspection)):
+            if len(_WITHIN_LIMITS) >= MAX_REMEMBERED:
+                _WITHIN_LIMITS.clear()
+            _WITHIN_LIMITS[key] = document
+        return
+    if variables and longest_list(variables) > limits.max_input_list:
+        yield coded(ErrorCode.INPUT_LIST_TOO_LONG,
+                    f"Lists in arguments and variables have at most {limits.max_input_list} items.")
+
+
+def _limit_errors(
+    document: DocumentNode, variables: dict | None, limits: Limits, introspection: bool
+) -> Iterator[GraphQLError]:
     shape = SelectionShape(document)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     for operation in operations:

@@ -18,6 +18,7 @@ from graphql_api.cost import CostLimit
 from graphql_api.document_cache import DocumentCache
 from graphql_api.errors import CodedErrors
 from graphql_api.execution import LinliExecutor, install_plain_resolvers
+from graphql_api.extensions import combine
 from graphql_api.limits import DocumentLimits
 from graphql_api.mutations.account import AccountMutation
 from graphql_api.mutations.attendance import AttendanceMutation
@@ -90,7 +91,8 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     config=StrawberryConfig(relay_max_results=100),
-    extensions=[CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit, DocumentCache, InvalidatePublicReads],
+    extensions=[combine(CodedErrors, RefuseBadCredentials, DocumentLimits, CostLimit, DocumentCache,
+                        InvalidatePublicReads)],  # one extension for Strawberry: graphql_api.extensions
     execution_context_class=LinliExecutor,  # read-only leaf fields skip the generic machinery (graphql_api.execution)
 )
 install_plain_resolvers(schema._schema)

@@ -4,8 +4,9 @@ Needs are put in id order and providers in key order, so the same input in any o
 same problem. Pairs are found in two steps. A vectorised pre-filter keeps the providers offering the
 category with capacity left, serving the community or within their travel radius (with a tiny
 slack for rounding), whose weekly hours cover the window and who speak a requested language: it
-never drops an eligible pair. Then the exact ``is_eligible_prepared`` of ``constraints`` decides
-on the survivors, so the rules live in one place.
+never drops an eligible pair, and decides the category, capacity, hours and language rules exactly.
+Then ``is_eligible_prepared`` of ``constraints`` decides the other rules on the survivors. The
+parts of a score that depend on the provider alone are computed once per provider.
 """
 
 from __future__ import annotations
@@ -19,14 +20,26 @@ import numpy as np
 
 from matching.categories import CareCategory
 from matching.config import MatchingConfig
-from matching.constraints import is_eligible_prepared
+from matching.constraints import (
+    eligibility_checks,
+    has_capacity,
+    is_available,
+    is_eligible_prepared,
+    serves_category,
+    speaks_language,
+)
 from matching.context import NeedContext, prepare
 from matching.profiles import EARTH_RADIUS_KM, NeedProfile, ProviderProfile
 from matching.schedule import DAY_SECONDS, Segment
-from matching.scoring import Scorer
+from matching.scoring import Scorer, provider_terms
 
 DISTANCE_TOLERANCE_KM = 1e-6
 """Slack of the vectorised distance pre-filter, so rounding never drops a pair the exact check keeps."""
+
+DECIDED_BY_PREFILTER = frozenset({serves_category, has_capacity, is_available, speaks_language})
+"""Constraints the vectorised pre-filter tests exactly as ``constraints`` words them (the same
+comparisons on the same merged hours), so the pair check skips them; the place test has slack and
+is checked again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,17 +166,19 @@ def build_problem(
     now = config.reference_time()
     contexts = tuple(prepare(need, config, now) for need in need_t)
     columns = _ProviderColumns(provider_t)
+    terms = [provider_terms(p, config) for p in provider_t]
     pair_need: list[int] = []
     pair_provider: list[int] = []
     pair_score: list[float] = []
     for i, ctx in enumerate(contexts):
         scorer = Scorer(ctx)
+        checks = tuple(holds for holds in eligibility_checks(ctx) if holds not in DECIDED_BY_PREFILTER)
         for j in columns.candidates(ctx.need, ctx.segments).tolist():
             provider = provider_t[j]
-            if is_eligible_prepared(ctx, provider):
+            if is_eligible_prepared(ctx, provider, checks):
                 pair_need.append(i)
                 pair_provider.append(j)
-                pair_score.append(scorer.total(provider))
+                pair_score.append(scorer.total(provider, terms[j]))
     epoch = min((n.window.start for n in need_t), default=datetime(2000, 1, 1))
     return BatchProblem(
         needs=need_t,

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from matching.config import Criterion, MatchingConfig
-from matching.constraints import check_prepared, is_eligible_prepared
+from matching.constraints import check_prepared, eligibility_checks, is_eligible_prepared
 from matching.context import prepare
 from matching.exclusions import Exclusion
 from matching.profiles import NeedProfile, ProviderKey, ProviderProfile
@@ -70,11 +70,11 @@ def rank(
     if first is not None and first < 0:
         raise ValueError("first must not be negative")
     ctx = prepare(need, config)
-    scorer = Scorer(ctx)
+    scorer, checks = Scorer(ctx), eligibility_checks(ctx)
     eligible: list[tuple[float, ProviderKey, ProviderProfile]] = []
     rejected: list[ProviderProfile] = []
     for provider in providers:
-        if is_eligible_prepared(ctx, provider):
+        if is_eligible_prepared(ctx, provider, checks):
             eligible.append((-scorer.total(provider), provider.key, provider))
         elif include_excluded:
             rejected.append(provider)

@@ -53,13 +53,19 @@ def proximity_fraction(ctx: NeedContext, provider: ProviderProfile) -> float:
     return CROSS_COMMUNITY_FACTOR * 0.5 ** (there.distance_km(here) / ctx.config.proximity_half_km)
 
 
-def skill_fraction(ctx: NeedContext, provider: ProviderProfile) -> float:
-    """Share of the wanted skills held (1 when none wanted), blended with saturating experience."""
+def skill_fraction(ctx: NeedContext, provider: ProviderProfile, experience: float | None = None) -> float:
+    """Share of the wanted skills held (1 when none wanted), blended with saturating experience
+    (``experience``: :func:`experience_fraction`, when already known)."""
     wanted = ctx.need.skills_wanted
     overlap = len(wanted & provider.skills) / len(wanted) if wanted else 1.0
-    years = max(0.0, provider.years_experience)
-    experience = 1.0 - 0.5 ** (years / ctx.config.experience_half_years)
+    if experience is None:
+        experience = experience_fraction(provider, ctx.config)
     return SKILL_SHARE * overlap + EXPERIENCE_SHARE * experience
+
+
+def experience_fraction(provider: ProviderProfile, config: MatchingConfig) -> float:
+    """0 for a beginner, rising towards 1, halfway at ``experience_half_years``."""
+    return 1.0 - 0.5 ** (max(0.0, provider.years_experience) / config.experience_half_years)
 
 
 def continuity_fraction(ctx: NeedContext, provider: ProviderProfile) -> float:
@@ -93,6 +99,26 @@ def urgency_fraction(ctx: NeedContext) -> float:
     return LEVEL_SHARE * level + WAITING_SHARE * waiting + PRIORITY_SHARE * priority
 
 
+@dataclass(frozen=True, slots=True)
+class ProviderTerms:
+    """The parts of a score that depend on the provider alone: computed once per provider when a
+    batch scores it for many needs."""
+
+    experience: float
+    reliability_points: float
+    fairness_points: float
+
+
+def provider_terms(provider: ProviderProfile, config: MatchingConfig) -> ProviderTerms:
+    """The provider-only parts of its score under ``config``."""
+    pts = config.max_points
+    return ProviderTerms(
+        experience_fraction(provider, config),
+        pts[Criterion.RELIABILITY] * reliability_fraction(provider, config.reliability_prior),
+        pts[Criterion.FAIRNESS] * fairness_fraction(provider, config.fairness_half_count),
+    )
+
+
 class Scorer:
     """Scores providers for one prepared need; need-only parts are computed once."""
 
@@ -104,15 +130,23 @@ class Scorer:
         self._points = ctx.config.max_points
         self._urgency_points = self._points[Criterion.URGENCY] * urgency_fraction(ctx)
 
-    def total(self, provider: ProviderProfile) -> float:
-        """Return the score of ``provider``, equal to the sum of ``breakdown`` points."""
-        ctx, pts, config = self.ctx, self._points, self.ctx.config
+    def total(self, provider: ProviderProfile, terms: ProviderTerms | None = None) -> float:
+        """Return the score of ``provider``, equal to the sum of ``breakdown`` points (the same
+        float, added in the same order, with or without its precomputed ``terms``)."""
+        ctx, pts = self.ctx, self._points
+        if terms is None:
+            config = ctx.config
+            experience = None
+            reliability = pts[Criterion.RELIABILITY] * reliability_fraction(provider, config.reliability_prior)
+            fairness = pts[Criterion.FAIRNESS] * fairness_fraction(provider, config.fairness_half_count)
+        else:
+            experience, reliability, fairness = terms.experience, terms.reliability_points, terms.fairness_points
         return (
             pts[Criterion.PROXIMITY] * proximity_fraction(ctx, provider)
-            + pts[Criterion.SKILL] * skill_fraction(ctx, provider)
+            + pts[Criterion.SKILL] * skill_fraction(ctx, provider, experience)
             + pts[Criterion.CONTINUITY] * continuity_fraction(ctx, provider)
-            + pts[Criterion.RELIABILITY] * reliability_fraction(provider, config.reliability_prior)
-            + pts[Criterion.FAIRNESS] * fairness_fraction(provider, config.fairness_half_count)
+            + reliability
+            + fairness
             + self._urgency_points
         )
 

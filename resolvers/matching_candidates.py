@@ -26,7 +26,7 @@ from matching.context import NeedContext
 from models import Need
 from models.enums import OrganizationStatus, ProfessionalStatus
 from models.matching import KM_PER_DEGREE, REACH_FACTOR, REACH_SLACK_KM, reach_box
-from resolvers.matching_facts import FactsAsOf, organizations, professionals
+from resolvers.matching_facts import FactsAsOf, Focus, organizations, professionals
 from resolvers.matching_sql import Statement
 
 EXCLUDED_LIMIT = 200
@@ -84,7 +84,8 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
     """Active professionals offering the need's category who pass the place pre-filter.
 
     With the engine's prepared need ``ctx``, the rules a row alone decides are checked in SQL too
-    (see :func:`_row_rules`), so only providers that may be eligible are loaded. On PostgreSQL the
+    (see :func:`_row_rules`), so only providers that may be eligible are loaded, with only the facts
+    this need looks at (:class:`~resolvers.matching_facts.Focus`). On PostgreSQL the
     indexes pick the rows passing the category and place tests before any rule is tested; on
     SQLite a ``CASE`` makes the database test the rules only on the rows that pass the place test.
     """
@@ -97,7 +98,10 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
             return f"p.status = '{ACTIVE}' AND {offers} AND {place} AND {rules}"
         return f"p.status = '{ACTIVE}' AND {offers} AND CASE WHEN {place} THEN {rules} ELSE FALSE END"
 
-    return await professionals(where, asof)
+    if ctx is None:
+        return await professionals(where, asof)
+    kinds = ctx.qualification_any | ctx.required_all | ctx.child_safety_all
+    return await professionals(where, asof, focus=Focus(need.community_id, frozenset(str(k) for k in kinds)))
 
 
 async def professionals_out_of_place(need: Need, asof: FactsAsOf, limit: int = EXCLUDED_LIMIT

@@ -31,7 +31,7 @@ from graphql_api.types.enums import (
 from graphql_api.types.lifecycle import NeedEvent, need_history
 from graphql_api.types.organization import Organization
 from graphql_api.types.resident import Resident, load_resident
-from graphql_api.types.row_backed import RowBacked, keep, prefetched, row_fields, selects
+from graphql_api.types.row_backed import RowBacked, keep, prefetchable, prefetched, row_fields, selects
 from graphql_api.types.score import ScoreComponent
 from models.enums import label
 from resolvers.scope import Scope
@@ -91,10 +91,12 @@ class Need(relay.Node, RowBacked):
         return label(self.status)
 
     @strawberry.field(description="The resident the need is for (minimized view).")
+    @prefetchable("resident")
     def resident(self, info: Info) -> Resident:
         return prefetched(self, "resident") or load_resident(info, self.resident_id)
 
     @strawberry.field(description="Community where the service is needed.")
+    @prefetchable("community")
     def community(self, info: Info) -> Area:
         return prefetched(self, "community") or load_area(info, self.community_id)
 
@@ -162,6 +164,7 @@ class Match(relay.Node, RowBacked):
 
     @strawberry.field(description="The proposed provider (the professional or the organization).",
                       graphql_type=Provider)
+    @prefetchable("provider")
     def provider(self, info: Info) -> Professional | Organization:
         return prefetched(self, "provider") or load_provider(info, self)
 

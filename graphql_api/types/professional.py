@@ -27,7 +27,7 @@ from graphql_api.types.enums import (
     ProfessionalStatus,
 )
 from graphql_api.types.organization import Organization
-from graphql_api.types.row_backed import RowBacked, keep, prefetched, row_fields, selects
+from graphql_api.types.row_backed import RowBacked, keep, prefetchable, prefetched, row_fields, selects
 from models.enums import label
 from resolvers.certifications import local_today, valid_on
 from resolvers.identifiers import mask_phone
@@ -209,6 +209,7 @@ class Membership(relay.Node, RowBacked):
         return label(self.role)
 
     @strawberry.field(description="The member.")
+    @prefetchable("professional")
     def professional(self, info: Info) -> Professional:
         return prefetched(self, "professional") or load_professional(info, self.professional_id)
 

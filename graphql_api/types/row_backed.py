@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
 T = TypeVar("T", bound="RowBacked")
+F = TypeVar("F", bound=Callable[..., Any])
 MAX_REMEMBERED = 4096
 _SELECTS: dict[tuple[int, tuple[str, ...]], tuple[FieldNode, bool]] = {}
 
@@ -62,6 +63,17 @@ def unfilled_fields(cls: type[RowBacked], eager: set[str]) -> list[str]:
         if field.name not in cls.ROW_FIELDS or field.name in cls.__dict__:
             missing.append(field.name)
     return missing
+
+
+def prefetchable(relation: str) -> Callable[[F], F]:
+    """Mark a to-one resolver whose value :func:`keep` may have stored: when it has, the executor
+    (:mod:`graphql_api.execution`) takes the stored object without calling the resolver, which would
+    return that same object."""
+    def mark(resolver: F) -> F:
+        resolver._prefetched_as = relation  # type: ignore[attr-defined]
+        return resolver
+
+    return mark
 
 
 def keep(instance: Any, relation: str, value: Any) -> None:

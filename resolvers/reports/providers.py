@@ -83,9 +83,10 @@ def _work(sql: ReportStatement, where: ReportScope, by_organization: bool = Fals
     """
     period, communities, organization = where.period, where.community_ids, where.organization_id
     with_organization = by_organization or organization is not None
-    # an organization's own matches, or dispatched ones (whose parent is then looked up): index-friendly
+    # the organization's own matches, or those dispatched from one of them (written so the planner sees how few)
     own = ALWAYS if organization is None else (
-        f"(m.organization_id = {sql.param(organization)} OR m.dispatched_from_id IS NOT NULL)")
+        f"(m.organization_id = {sql.param(organization)} OR (m.dispatched_from_id IS NOT NULL AND "
+        f"{ORGANIZATION_OF_MATCH} = {sql.param(organization)}))")
     service_joins = (" JOIN need n ON n.id = sr.need_id" if communities is not None else "") + (
         ' JOIN "match" m ON m.id = sr.match_id' if with_organization else "")
     return f"""
@@ -93,14 +94,13 @@ def _work(sql: ReportStatement, where: ReportScope, by_organization: bool = Fals
             SELECT m.id, m.need_id, m.professional_id, m.no_show, {ORGANIZATION_OF_MATCH} AS organization_id
             FROM "match" m JOIN need n ON n.id = m.need_id
             WHERE m.status IN ('ACCEPTED', 'COMPLETED') AND {own} AND {sql.within('n.window_start', period)}
-              AND {sql.among('n.community_id', communities)} AND {sql.equals(ORGANIZATION_OF_MATCH, organization)}),
+              AND {sql.among('n.community_id', communities)}),
         served AS (
             SELECT sr.id, {ORGANIZATION_OF_MATCH if with_organization else 'NULL'} AS organization_id, sr.rating,
                    {sql.seconds('sr.ended_at', 'sr.started_at')} AS seconds
             FROM service_record sr{service_joins}
             WHERE sr.status = 'CONFIRMED' AND sr.ended_at IS NOT NULL AND {sql.within('sr.started_at', period)}
-              AND {sql.among('n.community_id', communities)} AND {own}
-              AND {sql.equals(ORGANIZATION_OF_MATCH, organization)})"""
+              AND {sql.among('n.community_id', communities)} AND {own})"""
 
 
 def _pool(sql: ReportStatement, where: ReportScope) -> str:

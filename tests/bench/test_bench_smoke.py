@@ -1,0 +1,32 @@
+"""The load benchmark runs end to end on a small city: both servers answer every shape alike, and the table is written.
+
+``bench.run --smoke`` seeds ``linli_load_smoke`` once (300 professionals, 6,000 needs; kept between runs,
+reseeded only when the city changes), starts the three servers and drives each shape for a second. The
+figures of so short a run mean nothing; what is checked is that the harness works: no failed request, the
+GraphQL endpoint and the raw ceiling return the same ``data``, statements and memory are measured.
+PostgreSQL only; about a minute.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import run
+from bench.shapes import SHAPES
+from tests.conftest import BACKEND
+
+pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="the benchmark runs on PostgreSQL")
+
+
+def test_the_smoke_run_writes_a_table_of_every_shape(tmp_path):
+    output = tmp_path / "latest.md"
+    run.main(["--smoke", "--output", str(output)])
+    report = output.read_text(encoding="utf-8")
+    assert "Problems seen" not in report, report
+    rows = [line for line in report.splitlines() if line.startswith("| ") and not line.startswith(("| shape", "| ---"))]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [shape.label for shape in SHAPES]
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        graphql_rps, raw_rps, statements, rss = cells[1], cells[2], cells[8], cells[9]
+        assert float(graphql_rps.replace(",", "")) > 0 and float(raw_rps.replace(",", "")) > 0, row
+        assert float(statements.split(" / ")[1]) > 0 and float(rss) > 0, row
