@@ -10,24 +10,33 @@
    ``<database>_<size>`` databases, each measured like the full one.
 3. ``matchAssign`` (dry run) of ``--assign-needs`` random open needs of the ``--assign-providers``
    city, in-process and through the endpoint.
+
+Each city gets the matching indexes of ``models.matching.extra_index_sql`` (idempotent, so a city
+seeded before an index was added gets it too), and is seeded again when its tables lack a column
+the models have. The machine's load average is printed with the figures, and for the endpoint the
+CPU time the server process and the database spent per request (steadier than latencies on a busy
+machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import httpx
 from tortoise import Tortoise
 
-from bench.seed_city import DEFAULT_URL, asyncpg_url, seed, seeded_as
+from bench.matching_cities import city, ensure_seeded
+from bench.seed_city import DEFAULT_URL, asyncpg_url
 from bench.server import Server, global_id, staff_token
 from graphql_api.settings import Settings
 from models import Need
@@ -69,22 +78,51 @@ def post(http: httpx.Client, query: str, variables: dict) -> dict:
     return body["data"]
 
 
-async def measure_candidates(need_ids: list[int], http: httpx.Client | None) -> dict:
-    """In-process and HTTP latencies of matchCandidates over ``need_ids``, and the mean eligible count."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (those still running)."""
+    total = 0
+    for pid in pids:
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.exists():
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def backends(url: str) -> list[int]:
+    """Process ids of the database's connections (the server's pool, once warm)."""
+    conn = await asyncpg.connect(asyncpg_url(url))
+    try:
+        name = url.rsplit("/", 1)[1]
+        return [r["pid"] for r in await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)]
+    finally:
+        await conn.close()
+
+
+async def measure_candidates(need_ids: list[int], http: httpx.Client | None, server: Server | None = None,
+                             url: str = "") -> dict:
+    """In-process and HTTP latencies of matchCandidates over ``need_ids``, the mean eligible count, and
+    the CPU milliseconds per HTTP request of the server process and of the database."""
     eligible: list[int] = []
 
     async def rank(need_id: int) -> None:
         eligible.append((await match_candidates(ADMIN, need_id, 10)).total_eligible)
 
     inside = await timed([lambda n=n: rank(n) for n in need_ids])
-    outside = []
+    outside, cpu = [], None
     if http is not None:
+        pids = [server.process.pid] if server is not None and server.process is not None else []
+        database = await backends(url) if url else []
+        before = (cpu_seconds(pids), cpu_seconds(database))
         for need_id in need_ids:
             started = time.perf_counter()
             post(http, CANDIDATES, {"id": global_id("Need", need_id)})
             outside.append((time.perf_counter() - started) * 1000)
+        cpu = tuple((cpu_seconds(group) - spent) * 1000 / len(need_ids) for group, spent in zip((pids, database),
+                                                                                                  before, strict=True))
     return {"inside": percentiles(inside), "http": percentiles(outside) if outside else None,
-            "eligible": statistics.mean(eligible)}
+            "eligible": statistics.mean(eligible), "cpu": cpu}
 
 
 async def measure_assign(need_ids: list[int], http: httpx.Client | None) -> dict:
@@ -111,7 +149,7 @@ def ms(triple: tuple[float, float, float] | None) -> list[str]:
 
 
 @asynccontextmanager
-async def session(url: str, args: argparse.Namespace) -> AsyncIterator[httpx.Client | None]:
+async def session(url: str, args: argparse.Namespace) -> AsyncIterator[tuple[httpx.Client | None, Server | None]]:
     """The ORM bound to ``url`` in this process and, when tokens exist, the app serving it over HTTP."""
     await Tortoise.init(config=Settings(database_url=url).tortoise_config())
     try:
@@ -119,12 +157,13 @@ async def session(url: str, args: argparse.Namespace) -> AsyncIterator[httpx.Cli
         if args.http and token is None:
             print("resolvers.tokens is not installed: the HTTP figures are skipped.", file=sys.stderr)
         if token is None:
-            yield None
+            yield None, None
             return
-        with Server(url, args.port) as base_url, httpx.Client(
+        server = Server(url, args.port)
+        with server as base_url, httpx.Client(
             base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=300
         ) as http:
-            yield http
+            yield http, server
     finally:
         await Tortoise.close_connections()
 
@@ -142,61 +181,47 @@ async def warm_up(need_id: int, http: httpx.Client | None) -> None:
         post(http, CANDIDATES, {"id": global_id("Need", need_id)})
 
 
-def scaled_url(url: str, size: int) -> str:
-    return f"{url}_{size}"
-
-
-def city(args: argparse.Namespace, size: int) -> argparse.Namespace:
-    """The seed arguments of the city with ``size`` professionals (the rest scaled alike)."""
-    ratio = size / args.professionals
-    url = args.database_url if size == args.professionals else scaled_url(args.database_url, size)
-    return argparse.Namespace(
-        database_url=url, schema=args.schema, seed=args.seed, professionals=size,
-        residents=max(1000, round(args.residents * ratio)), needs=max(2 * args.assign_needs, round(args.needs * ratio)),
-        organizations=max(10, round(args.organizations * ratio)), communities=args.communities,
-    )
-
-
-async def ensure_seeded(wanted: argparse.Namespace, reseed: bool) -> str:
-    """Seed the city unless its database's comment says it holds exactly this one; return its URL."""
-    server, name = wanted.database_url.rsplit("/", 1)
-    conn = await asyncpg.connect(asyncpg_url(f"{server}/postgres"))
-    try:
-        comment = await conn.fetchval(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name)
-    finally:
-        await conn.close()
-    if reseed or comment != seeded_as(wanted):
-        await seed(wanted)
-    return wanted.database_url
+def load_note() -> str:
+    """The machine's cores and load average (the figures depend on what else runs)."""
+    one, five, fifteen = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)"
 
 
 async def run(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
-    async with session(await ensure_seeded(city(args, args.professionals), args.reseed), args) as http:
+    url = await ensure_seeded(city(args, args.professionals), args.reseed)
+    started_load = load_note()
+    async with session(url, args) as (http, server):
         sample = await open_needs(args.requests, rng)
         await warm_up(sample[0], http)
-        full = await measure_candidates(sample, http)
+        full = await measure_candidates(sample, http, server, url)
     print(f"\n## matchCandidates: {len(sample)} random open needs, {args.professionals:,} professionals\n")
+    print(f"Machine: {started_load} at the start, {load_note()} at the end.\n")
     print(row("where", "p50 ms", "p95 ms", "p99 ms", "mean eligible"))
     print(row("---", "---:", "---:", "---:", "---:"))
     print(row("in-process (service)", *ms(full["inside"]), f"{full['eligible']:.0f}"))
     print(row("GraphQL endpoint (HTTP)", *ms(full["http"]), f"{full['eligible']:.0f}"))
+    if full["cpu"]:
+        print(f"\nCPU per HTTP request: server process {full['cpu'][0]:.1f} ms, PostgreSQL {full['cpu'][1]:.1f} ms.")
     growth = {args.professionals: full}
     for size in sorted({*args.sizes, args.assign_providers} - {args.professionals}):
-        async with session(await ensure_seeded(city(args, size), args.reseed), args) as http:
+        url = await ensure_seeded(city(args, size), args.reseed)
+        async with session(url, args) as (http, server):
             sample = await open_needs(args.scaling_requests, rng)
             await warm_up(sample[0], http)
-            growth[size] = await measure_candidates(sample, http)
+            growth[size] = await measure_candidates(sample, http, server, url)
             if size == args.assign_providers:
                 batch = await open_needs(args.assign_needs, rng)
                 assigned = await measure_assign(batch, http)
     print("\n## matchCandidates as the city grows (30 communities, everything scaled with the professionals)\n")
-    print(row("professionals", "mean eligible", "in-process p50", "p95", "HTTP p50", "p95"))
-    print(row("---:", "---:", "---:", "---:", "---:", "---:"))
+    print(f"Machine: {load_note()} at the end.\n")
+    print(row("professionals", "mean eligible", "in-process p50", "p95", "p99", "HTTP p50", "p95", "p99",
+              "server CPU ms", "PostgreSQL CPU ms"))
+    print(row("---:", *["---:"] * 9))
     for size in sorted(growth):
-        inside, outside = ms(growth[size]["inside"]), ms(growth[size]["http"])
-        print(row(f"{size:,}", f"{growth[size]['eligible']:.0f}", inside[0], inside[1], outside[0], outside[1]))
+        inside, outside, cpu = ms(growth[size]["inside"]), ms(growth[size]["http"]), growth[size]["cpu"]
+        spent = [f"{c:.1f}" for c in cpu] if cpu else ["-", "-"]
+        print(row(f"{size:,}", f"{growth[size]['eligible']:.0f}", *inside, *outside, *spent))
     print(f"\n## matchAssign (dry run) of {len(batch):,} open needs, {args.assign_providers:,} professionals\n")
     print(row("where", "seconds", "providers considered", "assigned", "method", "optimal"))
     print(row("---", "---:", "---:", "---:", "---", "---"))

@@ -8,6 +8,8 @@ loop, a few statements), so the same city always gets the same report data:
 - events: every need's chain from SUBMITTED to its status; the steps before the service take fractions
   of the time between submission and the service window (skewed, so medians and tails differ), the
   closure up to three days after the service; cancelled needs stop at a step drawn from their id;
+- step times: the needs' ``triaged_at`` / ``accepted_at`` / ``closed_at`` from those events (the data
+  migration's own statement, :func:`models.step_times.backfill_sql`);
 - service records: one per completed match (2 h on average), confirmed for closed needs and half the
   completed ones, with the match's rating;
 - organizations: incubation stages spread over applied / incubating / graduated (graduations over the
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncpg
 
 from bench.progress import Progress
+from models.step_times import backfill_sql
 
 PROJECTS = 1_000
 SESSIONS_PER_PROJECT = 20
@@ -112,7 +115,8 @@ INSERT INTO session_attendance (created_at, updated_at, session_id, resident_id,
 SELECT s.starts_at, s.starts_at, s.id, e.resident_id, NULL, 'CODE', s.starts_at, NULL, '签到'
 FROM project_session s JOIN enrollment e ON e.session_id = s.id AND e.status = 'CONFIRMED'
 WHERE s.status <> 'CANCELLED' AND s.ends_at < now() AND (e.id % 5) <> 0"""
-STEPS = [("need events", EVENTS), ("cancellations", CANCELLATIONS), ("service records", RECORDS),
+STEPS = [("need events", EVENTS), ("cancellations", CANCELLATIONS), ("step times", backfill_sql()),
+         ("service records", RECORDS),
          ("incubation stages", STAGES), ("projects", PROJECT_ROWS), ("claims", CLAIMS), ("sessions", SESSIONS),
          ("enrollments", ENROLLMENTS), ("attendance", ATTENDANCE), ("analyse", "VACUUM ANALYZE")]
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import itertools
 import sys
 import time
+from pathlib import Path
 
 import asyncpg
 from tortoise import Tortoise, connections
@@ -31,6 +33,7 @@ from models.list_indexes import list_index_sql
 from models.matching import extra_index_sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/linli_bench"
+MODELS = Path(__file__).resolve().parent.parent / "models"
 CHUNK = 20_000
 SEQUENCED = ("area", "professional", "certification", "organization", "membership", "resident", "need", "match")
 
@@ -107,9 +110,19 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def seeded_as(args: argparse.Namespace) -> str:
-    """The database comment that records a seeded city (its seed and sizes)."""
+    """The database comment that records a seeded city: its seed and sizes, and the models it was built from
+    (a digest of ``models/*.py``, so a city older than a model change is seeded again)."""
     return (f"linli city seed={args.seed} professionals={args.professionals} residents={args.residents} "
-            f"needs={args.needs} organizations={args.organizations} communities={args.communities}")
+            f"needs={args.needs} organizations={args.organizations} communities={args.communities} "
+            f"models={models_digest()}")
+
+
+def models_digest() -> str:
+    """A short digest of the model modules' text."""
+    digest = hashlib.sha256()
+    for path in sorted(MODELS.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 async def seed(args: argparse.Namespace) -> None:

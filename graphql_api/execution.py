@@ -51,9 +51,18 @@ Shortcut = Callable[[Any], Any]
 PREFETCHED_AS = "_prefetched_as"  # set on a resolver by graphql_api.types.row_backed.prefetchable
 _SHORTCUTS: dict[GraphQLObjectType, dict[str, Shortcut]] = {}
 _OBJECT_READS: dict[GraphQLObjectType, dict[str, ObjectRead]] = {}
+_PLAIN: dict[GraphQLSchema, bool] = {}
 _NODE_ID = relay.Node.__dict__["_id"].__func__
 _RESOLVE_ID = relay.Node.__dict__["resolve_id"].__func__
 _RESOLVE_TYPENAME = relay.Node.__dict__["resolve_typename"].__func__
+
+
+def _plain_schema(schema: GraphQLSchema) -> bool:
+    """True when the schema has no incremental delivery (@defer, @stream): the shortcuts assume none."""
+    plain = _PLAIN.get(schema)
+    if plain is None:
+        plain = _PLAIN[schema] = schema.get_directive("defer") is None and schema.get_directive("stream") is None
+    return plain
 
 
 def _is_a(object_type: GraphQLObjectType, value: Any) -> bool:
@@ -189,7 +198,7 @@ class LinliExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):
         manager = self.middleware_manager
-        if (manager is not None and manager.middlewares) or self.schema.get_directive("defer") is not None:
+        if (manager is not None and manager.middlewares) or not _plain_schema(self.schema):
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
         fast, reads = shortcuts(parent_type), object_reads(parent_type)
         results: dict[str, Any] = {}

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import gc
 
-GEN0_THRESHOLD = 20_000
-OLDER_THRESHOLDS = (50, 100)
+GEN0_THRESHOLD = 10_000
+OLDER_THRESHOLDS = (10, 10)
 
 
 def tune_garbage_collector() -> None:

@@ -154,11 +154,12 @@ def limit_errors(
     """The limits this document (and its variables) break, each as a coded error."""
     key = (id(document), limits, introspection)
     if _WITHIN_LIMITS.get(key) is not document:
-        yield from _limit_errors(document, variables, limits, introspection)
-        if not any(_limit_errors(document, None, limits, introspection)):
+        errors = list(_limit_errors(document, variables, limits, introspection))
+        if not errors:  # the document and these variables pass: next time only variables are checked
             if len(_WITHIN_LIMITS) >= MAX_REMEMBERED:
                 _WITHIN_LIMITS.clear()
             _WITHIN_LIMITS[key] = document
+        yield from errors
         return
     if variables and longest_list(variables) > limits.max_input_list:
         yield coded(ErrorCode.INPUT_LIST_TOO_LONG,

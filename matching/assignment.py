@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from matching.batch import BatchProblem, build_problem
 from matching.config import MatchingConfig
@@ -110,6 +108,9 @@ def greedy_assign(
 
 def _parts(problem: BatchProblem) -> list[np.ndarray]:
     """Pair indices of each connected part of the eligibility graph, in a stable order."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n_needs, n_pairs = len(problem.needs), len(problem.pair_score)
     if n_pairs == 0:
         return []

@@ -85,6 +85,7 @@ class _ProviderColumns:
         self.travel = np.array([nan if p.travel_km is None else p.travel_km for p in providers])
         self.open_from, self.open_until = _weekly_arrays(providers)
         self._members: dict[int, np.ndarray] = {}
+        self._offering: dict[CareCategory, np.ndarray] = {}
         self.size = len(providers)
 
     def members(self, community: int) -> np.ndarray:
@@ -99,7 +100,9 @@ class _ProviderColumns:
     def candidates(self, need: NeedProfile, segments: tuple[Segment, ...]) -> np.ndarray:
         """Indices of providers that may be eligible: category and capacity, place (with slack),
         weekly hours covering every segment of the window, and language."""
-        idx = np.asarray(self.by_category.get(need.category, []), dtype=np.intp)
+        idx = self._offering.get(need.category)
+        if idx is None:
+            idx = self._offering[need.category] = np.asarray(self.by_category.get(need.category, []), dtype=np.intp)
         if idx.size == 0:
             return idx
         place = self.members(need.community_id)[idx]

@@ -13,19 +13,23 @@ provider at most its capacity, and, per provider with capacity two or more, at m
 every maximal set of pairwise-overlapping needs. Its LP relaxation (HiGHS dual simplex) is solved
 first; a vertex optimum that is integral is an optimal integer solution. Only a fractional one goes
 to ``scipy.optimize.milp`` (HiGHS branch and bound, zero gap).
+
+SciPy is imported when a batch is solved, not when the engine is imported: it adds about 40 MB to
+a process that only ranks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from matching.parts import Part, conflict_cliques, groups, has_conflict, is_feasible
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 DENSE_CELL_LIMIT = 1_000_000
 """Largest needs x slots matrix solved densely; larger parts use the sparse assignment solver."""
@@ -76,6 +80,8 @@ def _pairs_of(part: Part, needs: np.ndarray, providers: np.ndarray) -> np.ndarra
 
 def solve_dense(part: Part) -> np.ndarray:
     """Solve the conflict-free relaxation with ``linear_sum_assignment`` on a dense matrix."""
+    from scipy.optimize import linear_sum_assignment
+
     slots, first = _slots(part)
     matrix = np.zeros((part.n_needs, int(first[-1])))
     for j, sel in enumerate(groups(part.provider, part.n_providers)):
@@ -88,6 +94,9 @@ def solve_dense(part: Part) -> np.ndarray:
 
 def solve_sparse(part: Part) -> np.ndarray:
     """Solve the conflict-free relaxation as a sparse minimum-weight full bipartite matching."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     slots, first = _slots(part)
     n_slots, n_needs = int(first[-1]), part.n_needs
     copies = slots[part.provider]
@@ -106,6 +115,8 @@ def solve_sparse(part: Part) -> np.ndarray:
 
 def _constraints(part: Part, cliques: list[np.ndarray]) -> tuple[csr_matrix, np.ndarray] | None:
     """Rows of the integer program as a sparse matrix and upper bounds; None if none is binding."""
+    from scipy.sparse import coo_matrix
+
     rows: list[tuple[np.ndarray, int]] = [(g, 1) for g in groups(part.need, part.n_needs) if len(g) > 1]
     for j, group in enumerate(groups(part.provider, part.n_providers)):
         if len(group) > part.capacity[j]:
@@ -122,10 +133,13 @@ def _constraints(part: Part, cliques: list[np.ndarray]) -> tuple[csr_matrix, np.
 
 def solve_lp(part: Part, cliques: list[np.ndarray]) -> np.ndarray | None:
     """Solve the LP relaxation; return its optimum if integral (hence optimal), else None."""
+    from scipy.optimize import linprog
+
     system = _constraints(part, cliques)
     if system is None:
         return np.arange(len(part.score))
-    result = linprog(-part.score, A_ub=system[0], b_ub=system[1], bounds=(0, 1), method="highs-ds")
+    result = linprog(-part.score, A_ub=system[0], b_ub=system[1], bounds=(0, 1), method="highs-ds",
+                     options={"presolve": False})  # on these LPs presolve takes longer than it saves
     if result.status != 0 or result.x is None:
         return None
     x = result.x
@@ -139,6 +153,8 @@ def solve_lp(part: Part, cliques: list[np.ndarray]) -> np.ndarray | None:
 
 def solve_milp(part: Part, cliques: list[np.ndarray], time_limit: float) -> tuple[np.ndarray, bool] | None:
     """Solve the integer program; return (chosen pairs, proven optimal) or None if it failed."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     system = _constraints(part, cliques)
     if system is None:
         return np.arange(len(part.score)), True

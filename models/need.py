@@ -28,12 +28,16 @@ class Need(TimestampedModel):
     preferred_gender = fields.CharEnumField(Gender, max_length=10, null=True)
     skills_wanted = fields.JSONField(default=list)
     status = fields.CharEnumField(NeedStatus, max_length=20, default=NeedStatus.SUBMITTED)
+    triaged_at = fields.DatetimeField(null=True, description="When the need became TRIAGED (the first time)")
+    accepted_at = fields.DatetimeField(null=True, description="When the need became ACCEPTED (the first time)")
+    closed_at = fields.DatetimeField(null=True, description="When the need became CLOSED (the first time)")
 
     class Meta:
         table = "need"
         ordering = ["-created_at", "-id"]
         indexes = (("community_id", "status", "created_at"), ("category", "status"), ("resident_id", "created_at"),
-                   ("created_at", "community_id", "category", "status", "id"))  # period reports, index-only
+                   ("created_at", "community_id", "category", "status", "id", "triaged_at", "accepted_at",
+                    "closed_at"))  # period reports (counts and step timings), index-only
 
 
 class Match(TimestampedModel):

@@ -38,6 +38,9 @@ class Viewer:
     scopes: frozenset[str] = field(default_factory=frozenset)
     client_ip: str = "unknown"
     auth_error: str | None = None
+    #: Children whose data a centre admin approved this staff member to see, when read with the account
+    #: (one statement for both on PostgreSQL); None: :func:`resolvers.scope.load_scope` reads them.
+    approved_child_ids: frozenset[int] | None = field(default=None, compare=False)
 
     @property
     def is_staff(self) -> bool:

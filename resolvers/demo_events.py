@@ -2,7 +2,8 @@
 
 Every demo need gets the events of the path the state diagram takes to its status (filed, triaged,
 matching, proposed, accepted, in service, completed, closed), at plausible past times: the service steps
-at its window, the earlier steps in the days before. Served needs get their service record: confirmed by
+at its window, the earlier steps in the days before (and the need's step columns the same times:
+:func:`models.step_times.backfill_step_times`). Served needs get their service record: confirmed by
 staff when CLOSED (closed after a phone follow-up, so without a rating: the demo matches carry none
 either), checked out and awaiting feedback when COMPLETED.
 """
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 
 from models import Match, Need, NeedEvent, Professional, ServiceRecord
 from models.enums import AccountRole, MatchStatus, NeedStatus, ServiceRecordStatus
+from models.step_times import backfill_step_times
 from resolvers.demo_context import TIMEZONE, DemoContext
 
 S = NeedStatus
@@ -47,6 +49,7 @@ async def create_need_histories(ctx: DemoContext) -> None:
     now = datetime.now(TIMEZONE)
     needs = await Need.all().order_by("id")
     await NeedEvent.bulk_create([event for need in needs for event in _events(need, now)], batch_size=500)
+    await backfill_step_times(Need._meta.db)
     served = {n.id: n for n in needs if n.status in (S.COMPLETED, S.CLOSED)}
     matches = await Match.filter(need_id__in=list(served), status=MatchStatus.COMPLETED,
                                  professional_id__not_isnull=True).order_by("id")

@@ -5,8 +5,9 @@ in the caller's when there is one, so the caller's other writes commit or roll b
 the need row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite runs one transaction at a time), checks
 that the actor may ever take a need to the status asked for (else ``FORBIDDEN``), that the step leads
 there from the current status (else ``INVALID_TRANSITION``) and that this actor may take this step,
-then updates the status and writes a :class:`~models.NeedEvent` (and, for a step people are told about,
-a notification trigger: :mod:`resolvers.notifications`). A refused step changes nothing.
+then updates the status (and the time of a timed step: :mod:`models.step_times`) and writes a
+:class:`~models.NeedEvent` (and, for a step people are told about, a notification trigger:
+:mod:`resolvers.notifications`). A refused step changes nothing.
 
 Who the actor is, relative to the need, is a :class:`Party`: staff serving its community, the resident
 (their household or guardian), the provider proposed for or serving it, or the service itself (the
@@ -25,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from models import Match, Need, NeedEvent
 from models.enums import MatchStatus, NeedStatus
+from models.step_times import STEP_COLUMNS
 from resolvers.access import Role, Viewer
 from resolvers.authorization import deny
 from resolvers.errors import DomainError, ErrorCode
@@ -149,14 +151,22 @@ async def _write(plans: list[tuple[Need, tuple[NeedStatus, ...]]], to: NeedStatu
                                     reason=reason if step == to else AUTOMATIC_REASON, **actor_fields(scope)))
             before = step
     by_status: dict[NeedStatus, list[int]] = {}
-    for need, _ in plans:
+    stamps: dict[NeedStatus, dict[str, datetime]] = {}
+    for need, path in plans:
         by_status.setdefault(need.status, []).append(need.id)
+        stamps[need.status] = _step_times(path, now)  # the needs of one status all take the same path
     for status, ids in by_status.items():
-        if await Need.filter(id__in=ids, status=status).update(status=to, updated_at=now) != len(ids):
+        if await Need.filter(id__in=ids, status=status).update(status=to, updated_at=now, **stamps[status]) != len(ids):
             raise DomainError(ErrorCode.CONFLICT, "The need moved on meanwhile; reload it.", None)
     await NeedEvent.bulk_create(events)
     for need, _ in plans:
+        need.update_from_dict(stamps[need.status])
         need.status, need.updated_at = to, now
+
+
+def _step_times(path: tuple[NeedStatus, ...], now: datetime) -> dict[str, datetime]:
+    """The step columns the path sets (:data:`models.step_times.STEP_COLUMNS`): each timed status it passes."""
+    return {STEP_COLUMNS[step]: now for step in path if step in STEP_COLUMNS}
 
 
 def _refusal(scope: Scope | None, message: str) -> DomainError:

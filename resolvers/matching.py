@@ -31,7 +31,7 @@ from resolvers.matching_candidates import (
     professionals_out_of_place,
 )
 from resolvers.matching_facts import FactsAsOf
-from resolvers.matching_needs import load_need, need_profiles
+from resolvers.matching_needs import load_need, need_profiles, ranking_need
 from resolvers.matching_profiles import matching_config
 
 MAX_CANDIDATES = 100
@@ -44,10 +44,9 @@ async def match_candidates(viewer: Viewer, need_id: int, first: int = 10, includ
     await require_staff(viewer)
     if not 0 <= first <= MAX_CANDIDATES:
         raise DomainError(ErrorCode.OUT_OF_RANGE, f"`first` is 0 to {MAX_CANDIDATES}.", "first")
-    need = await load_need(need_id)
+    need, profile = await ranking_need(need_id)
     await require_staff(viewer, [need.community_id])
     config = matching_config()
-    profile = (await need_profiles([need]))[0]
     asof = FactsAsOf.of([need.resident_id], config.reliability_prior.rating)
     if include_excluded:
         loads = (professionals_for_need(need, asof), professionals_out_of_place(need, asof),

@@ -100,8 +100,9 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
 
     if ctx is None:
         return await professionals(where, asof)
-    kinds = ctx.qualification_any | ctx.required_all | ctx.child_safety_all
-    return await professionals(where, asof, focus=Focus(need.community_id, frozenset(str(k) for k in kinds)))
+    kinds = frozenset(str(k) for k in ctx.qualification_any | ctx.required_all | ctx.child_safety_all)
+    focus = Focus(need.community_id, str(need.category), kinds, bool(ctx.need.languages), bool(ctx.need.skills_wanted))
+    return await professionals(where, asof, focus=focus)
 
 
 async def professionals_out_of_place(need: Need, asof: FactsAsOf, limit: int = EXCLUDED_LIMIT

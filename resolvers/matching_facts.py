@@ -20,6 +20,7 @@ communities) come from its active members.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,10 +39,8 @@ RECENT_DAYS = 30
 ACCEPTED, COMPLETED = MatchStatus.ACCEPTED.value, MatchStatus.COMPLETED.value
 DECLINED, WITHDRAWN = MatchStatus.DECLINED.value, MatchStatus.WITHDRAWN.value
 ACTIVE = ProfessionalStatus.ACTIVE.value
-PRO_COLUMNS = (
-    "p.id, p.name, p.gender, p.birth_date, p.categories, p.skills, p.languages, p.years_experience, "
-    "p.availability, p.max_concurrent, p.latitude, p.longitude, p.travel_km"
-)
+PRO_COLUMNS = ("id", "name", "gender", "birth_date", "categories", "skills", "languages", "years_experience",
+               "availability", "max_concurrent", "latitude", "longitude", "travel_km")
 ORG_COLUMNS = "o.id, o.name, o.categories, o.area_id, o.latitude, o.longitude"
 Where = Callable[[Statement], str]
 """Writes the ``WHERE`` condition of a provider query (binding its parameters on the statement)."""
@@ -62,13 +61,18 @@ class FactsAsOf:
 
 @dataclass(frozen=True, slots=True)
 class Focus:
-    """Ranking for one need looks only at whether a professional serves its community and at their
-    certificates of the kinds it requires: loading just those (a hashed membership test instead of
-    every community served, no certificates at all for most categories) gives the engine the same
-    answers for that need at a fraction of the cost. Such profiles are for that need only."""
+    """Ranking for one need looks only at whether a professional serves its community, at their
+    certificates of the kinds it requires, at their languages and skills when it asks for some, and
+    at its own category among theirs (which the pre-filter guarantees). Loading just those (a hashed
+    membership test instead of every community served, no certificates at all for most categories,
+    neither name nor category list) gives the engine the same answers for that need at a fraction
+    of the cost. Such profiles are for that need only."""
 
     community_id: int
+    category: str
     certificate_kinds: frozenset[str]
+    languages: bool
+    skills: bool
 
 
 CERTIFICATE = ("c.kind", "c.verified_at IS NOT NULL", "c.issued_on", "c.expires_on")
@@ -111,6 +115,7 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
     ``focus``, only the facts one need looks at (see :class:`Focus`)."""
     sql = Statement()
     condition = where(sql)
+    instead: dict[str, str] = {}
     if focus is None:
         certificates = _certificates(sql, "p.id")
         areas = sql.column_list("s.area_id", "FROM professional_service_area s WHERE s.professional_id = p.id")
@@ -119,8 +124,12 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
         certificates = _certificates(sql, "p.id", f" AND c.kind IN ({kinds})") if kinds else "NULL"
         areas = (f"CASE WHEN p.id IN (SELECT s.professional_id FROM professional_service_area s "
                  f"WHERE s.area_id = {sql.param(focus.community_id)}) THEN 1 ELSE 0 END")
+        instead = {"name": "''", "categories": f"CAST({sql.param(json.dumps([focus.category]))} AS TEXT)"}
+        instead |= {column: "'[]'" for column, wanted in (("languages", focus.languages), ("skills", focus.skills))
+                    if not wanted}
+    columns = ", ".join(f"{instead[c]} AS {c}" if c in instead else f"p.{c}" for c in PRO_COLUMNS)
     rows = await sql.records(
-        f"SELECT {PRO_COLUMNS}, {certificates} AS certificates, {areas} AS areas, "
+        f"SELECT {columns}, {certificates} AS certificates, {areas} AS areas, "
         f"{_history(sql, 'professional_id', 'p.id', asof)} FROM professional p WHERE {condition} {suffix}"
     )
     return [professional_profile(row, _facts(row, asof, booking=True, focus=focus)) for row in rows]

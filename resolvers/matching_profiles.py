@@ -149,7 +149,10 @@ def professional_profile(row: dict, facts: ProviderFacts) -> ProviderProfile:
         birth_date=as_date(row["birth_date"]), community_ids=frozenset(facts.community_ids),
         location=location(row["latitude"], row["longitude"]), travel_km=row["travel_km"],
         availability=stored_slots(row["availability"]), max_concurrent=row["max_concurrent"],
-        **_record(facts), years_experience=float(row["years_experience"] or 0),
+        active_assignments=facts.active, booked=tuple(facts.booked), completed=facts.completed,
+        no_shows=facts.no_shows, cancelled=facts.cancelled, rating_sum=facts.rating_sum,
+        rating_count=facts.rating_count, recent_assignments=facts.recent, served_resident_ratings=facts.served,
+        years_experience=float(row["years_experience"] or 0),
     )
 
 

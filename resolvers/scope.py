@@ -118,7 +118,9 @@ async def load_scope(viewer: Viewer) -> Scope:
         area_ids = None
     elif viewer.role == Role.STAFF:
         area_ids = await _expand_areas(viewer.area_ids)
-    if viewer.is_staff and viewer.account_id is not None:
+    if viewer.is_staff and viewer.account_id is not None and viewer.approved_child_ids is not None:
+        approved = viewer.approved_child_ids  # read with the account (resolvers.viewers)
+    elif viewer.is_staff and viewer.account_id is not None:
         approved = frozenset(row.child_id for row in await query_rows(ChildDataApproval, APPROVALS_SQL, [
             viewer.account_id, _db_time(ChildDataApproval, "expires_at", datetime.now().astimezone())]))
     return Scope(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -73,8 +74,26 @@ def issue_access_token(account: Account, secret_key: str, now: datetime | None =
     return jwt.encode(claims, secret_key, algorithm=ALGORITHM), expires
 
 
+#: Tokens whose signature and issuer were verified (by token and key), with their claims: a client sends the
+#: same token with every request until it expires, and the signature of a given token never changes. The
+#: expiry is checked again on every use; revocation is the account's ``token_version``, read per request.
+_VERIFIED: dict[tuple[str, str], AccessClaims] = {}
+MAX_VERIFIED = 4096
+
+
 def decode_access_token(token: str, secret_key: str) -> AccessClaims:
     """Verify signature, issuer and expiry; raises UNAUTHENTICATED for any bad token."""
+    known = _VERIFIED.get((token, secret_key))
+    if known is not None and known.expires_at.timestamp() + LEEWAY_SECONDS > time.time():
+        return known
+    claims = _decode_access_token(token, secret_key)
+    if len(_VERIFIED) >= MAX_VERIFIED:
+        _VERIFIED.clear()
+    _VERIFIED[(token, secret_key)] = claims
+    return claims
+
+
+def _decode_access_token(token: str, secret_key: str) -> AccessClaims:
     try:
         claims = jwt.decode(
             token, secret_key, algorithms=[ALGORITHM], issuer=ISSUER, leeway=LEEWAY_SECONDS,

@@ -1,6 +1,7 @@
 """A small fixed world for the report tests, in March 2025, with every figure computable by hand.
 
-Needs (submitted in March unless said; hours after submission of the first TRIAGED / ACCEPTED / CLOSED):
+Needs (submitted in March unless said; hours after submission of the first TRIAGED / ACCEPTED / CLOSED,
+written both as the need's events and as its step columns ``triaged_at`` / ``accepted_at`` / ``closed_at``):
 
 | need | community | category | status | triage | acceptance | closure | provider |
 |---|---|---|---|---|---|---|---|
@@ -55,6 +56,7 @@ from models.enums import (
     SessionKind,
     SessionStatus,
 )
+from models.step_times import STEP_COLUMNS
 from tests.factories import make_areas, make_hub
 from tests.factories_matching import make_carer, make_elder, make_service_org
 from tests.factories_people import make_project
@@ -99,6 +101,12 @@ class World:
     projects: dict[str, int]
 
 
+def step_times(created: datetime, steps: list[tuple[NeedStatus, float]]) -> dict[str, datetime]:
+    """The step columns of a need with these events: the first event to each timed status."""
+    return {STEP_COLUMNS[status]: created + timedelta(hours=hours)
+            for status, hours in reversed(steps) if status in STEP_COLUMNS}
+
+
 async def build_world() -> World:
     """The whole fixed data set."""
     _, here, there = await make_areas()
@@ -108,7 +116,7 @@ async def build_world() -> World:
     for name, (area, category, (month, day), status, steps) in NEEDS.items():
         created = at(month, day)
         need = await make_need(elders[area], name, category=category, status=status, created_at=created,
-                               window_start=created + timedelta(days=1))
+                               window_start=created + timedelta(days=1), **step_times(created, steps))
         await NeedEvent.create(need=need, actor_role="RESIDENT", from_status=None, to_status=S, created_at=created)
         previous = S
         for to_status, hours in steps:

@@ -1,17 +1,18 @@
 """The need report: needs by community, category and status, and how long the steps of their loop took.
 
 Needs count in the period they were submitted in (``need.created_at``). The times to triage, to
-acceptance and to closure run from the submission to the lifecycle event reaching TRIAGED, ACCEPTED
-and CLOSED (``need_event``; the transitions of :mod:`resolvers.lifecycle` reach each of them at most
-once); each is summarised by its median and 90th percentile (``percentile_cont``'s definition), over
-all categories and, when asked (it costs about as much again), per category. "Closed in the loop" is
-the share of the period's needs now CLOSED, of all of them and of those that reached an end (CLOSED,
-REJECTED, CANCELLED or EXPIRED).
+acceptance and to closure run from the submission to the moment the need reached TRIAGED, ACCEPTED
+and CLOSED: the need's own ``triaged_at``, ``accepted_at`` and ``closed_at`` (:mod:`models.step_times`,
+the time of its one event to that status), so no ``need_event`` row is read. Each is summarised by its
+median and 90th percentile (``percentile_cont``'s definition), over all categories and, when asked,
+per category. "Closed in the loop" is the share of the period's needs now CLOSED, of all of them and of
+those that reached an end (CLOSED, REJECTED, CANCELLED or EXPIRED).
 
 One statement each: a GROUP BY for the counts (:func:`need_counts`); for the durations
-(:func:`need_timings`) on PostgreSQL ``percentile_cont`` per step (or over the grouping sets step and
-category, and step), elsewhere (SQLite has no ``percentile_cont``) window functions that rank the
-durations and return only the rows around the quantiles (:mod:`resolvers.reports.percentiles`).
+(:func:`need_timings`) on PostgreSQL ``percentile_cont`` over each step's column in one pass over the needs
+(or over the grouping sets category and all), an index-only scan of the period reports' index; elsewhere
+(SQLite has no ``percentile_cont``) window functions that rank the durations and return only the rows
+around the quantiles (:mod:`resolvers.reports.percentiles`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from models.enums import CareCategory, NeedStatus
+from models.step_times import STEP_COLUMNS
 from resolvers.reports.percentiles import MEDIAN, P90, kept_ranks, quantile
 from resolvers.reports.scope import ReportScope
 from resolvers.reports.sql import ReportStatement, count, number, share
@@ -42,7 +44,7 @@ class NeedCount:
 
 @dataclass(frozen=True, slots=True)
 class StepTiming:
-    """Hours from submission to the first event reaching ``to_status`` (``category`` None: all categories)."""
+    """Hours from submission to reaching ``to_status`` (``category`` None: all categories)."""
 
     to_status: NeedStatus
     category: CareCategory | None
@@ -95,15 +97,22 @@ async def need_counts(where: ReportScope) -> NeedCounts:
                                         NeedStatus(r["status"]), count(r["n"])) for r in await sql.rows(text)])
 
 
+def _in_scope(sql: ReportStatement, where: ReportScope) -> str:
+    """The needs submitted in the period in the scope's communities."""
+    return f"{sql.within('n.created_at', where.period)} AND {sql.among('n.community_id', where.community_ids)}"
+
+
 def _durations(sql: ReportStatement, where: ReportScope) -> str:
-    """The CTE ``durations``: (step, category, seconds) of every step reached by a need of the scope."""
-    steps = ", ".join(f"'{step.value}'" for step in STEPS)
+    """The CTE ``durations``: (step, category, seconds) of every step reached by a need of the scope.
+
+    Each need is crossed with the three steps, a step's time being the need's column for it (NULL: not reached).
+    """
+    steps = " UNION ALL ".join(f"SELECT '{step.value}' AS step" for step in STEPS)
+    reached = "CASE s.step " + " ".join(f"WHEN '{step.value}' THEN n.{STEP_COLUMNS[step]}" for step in STEPS) + " END"
     return f"""durations AS (
-            SELECT {sql.key('e.to_status')} AS step, {sql.key('n.category')} AS category,
-                   {sql.seconds('e.created_at', 'n.created_at')} AS seconds
-            FROM need n JOIN need_event e ON e.need_id = n.id
-            WHERE {sql.within('n.created_at', where.period)} AND {sql.among('n.community_id', where.community_ids)}
-              AND e.to_status IN ({steps}))"""
+            SELECT s.step, n.category, {sql.seconds(reached, 'n.created_at')} AS seconds
+            FROM need n CROSS JOIN ({steps}) s
+            WHERE {_in_scope(sql, where)} AND {reached} IS NOT NULL)"""
 
 
 async def need_timings(where: ReportScope, by_category: bool = False) -> list[StepTiming]:
@@ -114,17 +123,20 @@ async def need_timings(where: ReportScope, by_category: bool = False) -> list[St
 
 
 async def _percentile_cont(sql: ReportStatement, where: ReportScope, by_category: bool) -> list[StepTiming]:
-    """PostgreSQL: ordered-set aggregates per step, or over the grouping sets (step, category) and (step)."""
-    groups = "GROUPING SETS ((step, category), (step))" if by_category else "step"
-    text = f"""
-        WITH {_durations(sql, where)}
-        SELECT step, {'category' if by_category else 'NULL AS category'}, COUNT(*) AS size,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90
-        FROM durations GROUP BY {groups}"""
-    return [StepTiming(NeedStatus(r["step"]), CareCategory(r["category"]) if r["category"] else None, int(r["size"]),
-                       (number(r["median"]) or 0.0) / HOUR, (number(r["p90"]) or 0.0) / HOUR)
-            for r in await sql.rows(text)]
+    """PostgreSQL: one pass over the needs, ordered-set aggregates per step column (they skip NULLs: steps not
+    reached), over all of them or over the grouping sets (category) and ()."""
+    figures = []
+    for column in STEP_COLUMNS.values():
+        seconds = sql.seconds(f"n.{column}", "n.created_at")
+        figures.append(f"COUNT(n.{column}) AS {column}_size, "
+                       f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {seconds}) AS {column}_median, "
+                       f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {seconds}) AS {column}_p90")
+    category = sql.key("n.category")
+    text = (f"SELECT {category if by_category else 'NULL'} AS category, {', '.join(figures)} FROM need n "
+            f"WHERE {_in_scope(sql, where)}" + (f" GROUP BY GROUPING SETS (({category}), ())" if by_category else ""))
+    return [StepTiming(step, CareCategory(r["category"]) if r["category"] else None, count(r[f"{column}_size"]),
+                       (number(r[f"{column}_median"]) or 0.0) / HOUR, (number(r[f"{column}_p90"]) or 0.0) / HOUR)
+            for r in await sql.rows(text) for step, column in STEP_COLUMNS.items() if r[f"{column}_size"]]
 
 
 async def _ranked(sql: ReportStatement, where: ReportScope, by_category: bool) -> list[StepTiming]:

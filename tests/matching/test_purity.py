@@ -1,6 +1,8 @@
 """matching/ stays pure: no ORM, GraphQL, cache or web imports, and everything is documented."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 MATCHING = Path(__file__).resolve().parents[2] / "matching"
@@ -55,3 +57,11 @@ def test_every_module_class_and_public_function_has_a_docstring():
 def test_modules_stay_small():
     sizes = {path.name: len(path.read_text("utf-8").splitlines()) for path in _modules()}
     assert {name: n for name, n in sizes.items() if n >= 300} == {}
+
+
+def test_scipy_is_imported_only_when_a_batch_is_solved():
+    """Ranking needs no SciPy (about 40 MB): importing the engine and the matching services leaves it out."""
+    code = "import sys, matching, resolvers.matching, resolvers.match_assign; print('scipy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=MATCHING.parent)
+    assert done.stdout.strip() == "False"

@@ -188,6 +188,8 @@ async def test_history_of_served_needs(db):
     assert len(served) >= 20
     completed = set(await Match.filter(status=MatchStatus.COMPLETED).values_list("need_id", flat=True))
     assert {n.id for n in served} <= completed
+    assert all(n.triaged_at and n.accepted_at for n in served)  # the step columns, from the events
+    assert all(n.closed_at for n in served if n.status == NeedStatus.CLOSED)
     for need in await Need.filter(status__in=OPEN):
         assert need.window_start.astimezone(TIMEZONE).date() > TODAY and need.window_end > need.window_start
 
