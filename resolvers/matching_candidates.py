@@ -76,7 +76,7 @@ def _place(sql: Statement, need: Need) -> str:
     lat, lng = _real(sql, need.latitude), _real(sql, need.longitude)
     boxed = (f"p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
              f"AND {reach_box('p.')} @> box(point({lng}, {lat}), point({lng}, {lat}))")
-    return f"(({boxed}) OR p.id = ANY(ARRAY({serving}))) AND {exact}"
+    return f"((({boxed}) OR p.id = ANY(ARRAY({serving}))) AND {exact})"
 
 
 async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext | None = None

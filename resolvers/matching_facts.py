@@ -139,30 +139,32 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
     """Profiles of the organizations ``where`` picks, with their own and their members' facts (one statement)."""
     sql = Statement()
     condition = where(sql)
-    members = f"FROM membership ms JOIN professional mp ON mp.id = ms.professional_id AND mp.status = '{ACTIVE}'"
-    mine = "WHERE ms.organization_id = o.id"
-    member = (sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent", "mp.years_experience")
-    certificates = f"{members} JOIN certification c ON c.professional_id = mp.id {mine}"
-    areas = f"{members} JOIN professional_service_area s ON s.professional_id = mp.id {mine}"
+    members = (f"FROM membership ms JOIN professional mp ON mp.id = ms.professional_id AND mp.status = '{ACTIVE}' "
+               "WHERE ms.organization_id = o.id")
+    member = (sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent", "mp.years_experience",
+              sql.json_embed(_certificates(sql, "mp.id")),
+              sql.json_embed(f"(SELECT {sql.json_agg('s.area_id')} FROM professional_service_area s "
+                             "WHERE s.professional_id = mp.id)"))
     rows = await sql.records(
-        f"SELECT {ORG_COLUMNS}, {sql.rows_list(member, f'{members} {mine}')} AS members, "
-        f"{sql.rows_list(CERTIFICATE, certificates)} AS certificates, "
-        f"{sql.column_list('s.area_id', areas, distinct=True)} AS areas, "
+        f"SELECT {ORG_COLUMNS}, {sql.rows_list(member, members)} AS members, "
         f"{sql.column_list('a.id', 'FROM area a WHERE a.parent_id = o.area_id')} AS sub_areas, "
         f"{_history(sql, 'organization_id', 'o.id', asof)} FROM organization o WHERE {condition} ORDER BY o.id"
     )
     return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
 
 
-def _facts(row: dict, asof: FactsAsOf, booking: bool, focus: Focus | None = None) -> ProviderFacts:
-    """The facts of one row (certificates, areas, record, engagements, continuity)."""
+def _facts(row: dict, asof: FactsAsOf, booking: bool, focus: Focus | None = None, members: bool = False
+           ) -> ProviderFacts:
+    """The facts of one row (certificates, areas, record, engagements, continuity); an organization's
+    (``members``) certificates and areas are its members' and added by the caller."""
     completed, no_shows, cancelled, rating_sum, rating_count = as_list(row["record"]) or (0, 0, 0, 0, 0)
-    if focus is None:
-        areas = set(as_list(row["areas"]))
+    if members:
+        areas, certificates = set(), []
     else:
-        areas = {focus.community_id} if row["areas"] else set()
+        areas = set(as_list(row["areas"])) if focus is None else {focus.community_id} if row["areas"] else set()
+        certificates = [certification(*item) for item in as_list(row["certificates"])]
     facts = ProviderFacts(
-        certifications=[certification(*item) for item in as_list(row["certificates"])],
+        certifications=certificates,
         community_ids=areas, completed=int(completed or 0), no_shows=int(no_shows or 0),
         cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0),
     )
@@ -193,11 +195,13 @@ def _engaged(facts: ProviderFacts, engagements: list, asof: FactsAsOf, booking: 
 
 def _organization_facts(row: dict, asof: FactsAsOf) -> ProviderFacts:
     """An organization's facts: its own history, its area, and what its active members bring."""
-    facts = _facts(row, asof, booking=False)
+    facts = _facts(row, asof, booking=False, members=True)
     facts.community_ids |= {int(row["area_id"])} | {int(a) for a in as_list(row["sub_areas"])}
-    for languages, skills, capacity, years in as_list(row["members"]):
+    for languages, skills, capacity, years, certificates, areas in as_list(row["members"]):
         facts.languages |= set(as_list(languages))
         facts.skills |= set(as_list(skills))
         facts.capacity += int(capacity or 0)
         facts.years_experience = max(facts.years_experience, float(years or 0))
+        facts.certifications += [certification(*item) for item in as_list(certificates)]
+        facts.community_ids |= set(as_list(areas))
     return facts

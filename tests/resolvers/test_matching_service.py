@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 import resolvers.match_assign as batch
-from matching import check, rank, to_local
+from matching import Criterion, check, rank, to_local
 from models import Area, Match, Need, Professional
 from models.enums import CareCategory, CertificationKind, Gender, MatchStatus, NeedStatus, ProviderKind
 from resolvers.demo import load_demo_data
@@ -35,6 +35,7 @@ from tests.factories_residents import gid
 pytestmark = pytest.mark.usefixtures("db")
 C, K = CareCategory, CertificationKind
 HOURS = (("08:00", "12:00"), ("08:00", "20:00"), ("12:00", "20:00"), ("11:00", "12:00"))
+SKILLS = ["助浴", "喂饭", "康复训练"]
 DEMO_CANDIDATES = """query($id: ID!) { matchCandidates(needId: $id, first: 3) {
   candidates { score reasons { zh en } provider { __typename } } } }"""
 
@@ -93,7 +94,7 @@ async def test_the_sql_pre_filter_never_drops_an_eligible_provider():
             rng.choice((here, there)), f"护理员{i:02d}", tuple(rng.sample(categories, 2)),
             latitude=here.latitude + rng.uniform(-0.05, 0.05), longitude=here.longitude + rng.uniform(-0.05, 0.05),
             travel_km=rng.choice((None, 1.0, 2.5, 5.0)), gender=rng.choice(list(Gender)),
-            languages=rng.choice((["zh"], ["zh", "hangzhou-dialect"])),
+            languages=rng.choice((["zh"], ["zh", "hangzhou-dialect"])), skills=rng.sample(SKILLS, rng.randint(0, 2)),
             birth_date=date(rng.choice((1970, 1990, 2010)), 6, 1),
             availability=[dict(zip(("weekday", "start", "end"), (d, *rng.choice(HOURS)), strict=True))
                           for d in rng.choices(range(7), k=6)],
@@ -110,12 +111,20 @@ async def test_the_sql_pre_filter_never_drops_an_eligible_provider():
             hour=rng.choice((8, 11, 12, 15)), latitude=here.latitude + rng.uniform(-0.04, 0.04) if located else None,
             longitude=here.longitude + rng.uniform(-0.04, 0.04) if located else None,
             preferred_gender=rng.choice((None, Gender.FEMALE)), languages=rng.choice(([], ["hangzhou-dialect"])),
+            skills_wanted=rng.choice(([], SKILLS[:1], SKILLS)),
         )
         [profile] = await need_profiles([need])
         expected = rank(profile, everyone, config)
         found = await match_candidates(centre_admin(), need.id, first=100)
         assert [c.provider_key for c in found.candidates] == [c.provider_key for c in expected.candidates]
+        assert [_but_urgency(c.breakdown) for c in found.candidates] == [
+            _but_urgency(c.breakdown) for c in expected.candidates]  # urgency moves with the clock
         assert found.total_eligible == expected.total_eligible
+
+
+def _but_urgency(breakdown: tuple) -> list:
+    """The components that depend on the provider (the need's urgency grows with the waiting time)."""
+    return [c for c in breakdown if c.criterion is not Criterion.URGENCY]
 
 
 async def test_a_batch_is_written_in_one_transaction_or_not_at_all(monkeypatch):
@@ -177,3 +186,14 @@ async def test_an_inactive_member_is_never_a_candidate():
     [profile] = await need_profiles([need])
     [inactive] = await professionals_by_id([carer.id], FactsAsOf.of([], 4.0), active_only=False)
     assert check(profile, inactive, matching_config()) == []
+
+
+async def test_why_not_lists_the_professionals_out_of_reach_of_a_located_need():
+    _, here, there = await make_areas()
+    near = await make_carer(there, "邻近的", latitude=here.latitude + 0.005, longitude=here.longitude, travel_km=2.0)
+    far = await make_carer(there, "太远的", latitude=here.latitude + 0.05, longitude=here.longitude, travel_km=2.0)
+    need = await make_open_need(await make_elder(here), latitude=here.latitude, longitude=here.longitude)
+    found = await match_candidates(centre_admin(), need.id, first=10, include_excluded=True)
+    assert [c.provider_key for c in found.candidates] == [("PROFESSIONAL", near.id)]
+    assert [(e.provider_key, [x.code.value for x in e.exclusions]) for e in found.excluded] == [
+        (("PROFESSIONAL", far.id), ["PLACE"])]

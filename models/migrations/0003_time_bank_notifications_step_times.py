@@ -1,3 +1,5 @@
+"""Time bank, family ties, session attendance, the notification outbox, and the need's step times (backfilled)."""
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.enums import AttendanceMethod, FamilyRelation, NotificationKind, NotificationStatus, TimeBankAccountKind, TimeBankEntryKind
@@ -6,6 +8,13 @@ from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
+
+from models.step_times import backfill_step_times
+
+
+async def backfill(apps, schema_editor):
+    """Fill triaged_at / accepted_at / closed_at of existing needs from their events."""
+    await backfill_step_times(schema_editor.client)
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_matching_indexes')]
@@ -129,12 +138,28 @@ class Migration(migrations.Migration):
             options={'table': 'time_bank_entry', 'app': 'models', 'unique_together': (('service_record', 'kind'), ('need', 'kind')), 'indexes': [Index(fields=['account_id', 'id'])], 'pk_attr': 'id', 'table_description': 'One line of the time-bank ledger: append-only, in whole minutes, with the balance after it.'},
             bases=['Model'],
         ),
+        ops.AddField(
+            model_name='Need',
+            name='accepted_at',
+            field=fields.DatetimeField(null=True, description='When the need became ACCEPTED (the first time)', auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Need',
+            name='closed_at',
+            field=fields.DatetimeField(null=True, description='When the need became CLOSED (the first time)', auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Need',
+            name='triaged_at',
+            field=fields.DatetimeField(null=True, description='When the need became TRIAGED (the first time)', auto_now=False, auto_now_add=False),
+        ),
         ops.AddIndex(
             model_name='Need',
-            index=Index(fields=['created_at', 'community_id', 'category', 'status', 'id']),
+            index=Index(fields=['created_at', 'community_id', 'category', 'status', 'id', 'triaged_at', 'accepted_at', 'closed_at']),
         ),
         ops.AddIndex(
             model_name='NeedEvent',
             index=Index(fields=['to_status', 'need_id', 'created_at']),
         ),
+        ops.RunPython(backfill, ops.RunPython.noop),
     ]
