@@ -35,7 +35,8 @@ class Need(TimestampedModel):
     class Meta:
         table = "need"
         ordering = ["-created_at", "-id"]
-        indexes = (("community_id", "status", "created_at"), ("category", "status"), ("resident_id", "created_at"),
+        indexes = (("community_id", "status", "created_at", "id"), ("category", "status"),
+                   ("resident_id", "created_at"),
                    ("created_at", "community_id", "category", "status", "id", "triaged_at", "accepted_at",
                     "closed_at"))  # period reports (counts and step timings), index-only
 
@@ -70,4 +71,5 @@ class Match(TimestampedModel):
     class Meta:
         table = "match"
         ordering = ["id"]
-        indexes = (("professional_id", "status"), ("organization_id", "status"), ("need_id", "status"))
+        indexes = (("professional_id", "status"), ("organization_id", "status"), ("need_id", "status"),
+                   ("status", "created_at", "need_id"))  # the unanswered proposals of the staff work queues

@@ -82,31 +82,25 @@ def _certificates(sql: Statement, owner: str, kinds: str = "") -> str:
     return sql.rows_list(CERTIFICATE, f"FROM certification c WHERE c.professional_id = {owner}{kinds}")
 
 
-def _record(sql: Statement, owner: str) -> str:
-    record = sql.numbers(
-        f"SUM(CASE WHEN m.status = '{COMPLETED}' THEN 1 ELSE 0 END)", "SUM(CASE WHEN m.no_show THEN 1 ELSE 0 END)",
-        f"SUM(CASE WHEN m.status = '{DECLINED}' OR (m.status = '{WITHDRAWN}' AND m.responded_at IS NOT NULL) "
-        "THEN 1 ELSE 0 END)", "COALESCE(SUM(m.rating), 0)", "COUNT(m.rating)",
-    )
-    return f"(SELECT {record} FROM match m WHERE {owner})"
-
-
-def _engagements(sql: Statement, owner: str, asof: FactsAsOf) -> str:
-    """Accepted or completed matches whose window ended in the last 30 days or later, and those of
-    the given residents (continuity), with their window, resident and rating."""
+def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
+    """Track record and engagements of the provider whose id is ``owner``, from one scan of its
+    matches (the covering index ``idx_match_<owner>_facts``): the counts and rating sums, then the
+    accepted or completed matches whose window ended in the last 30 days or later, or whose resident
+    is one of the given ones (continuity), with their window, resident and rating (null for the
+    others, whose need is read only to tell)."""
     since = asof.now - timedelta(days=RECENT_DAYS)
     recent = sql.moment("n.window_end", ">", since)
     if asof.resident_ids:
-        recent = (f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids('n.resident_id', asof.resident_ids)}))")
-    return sql.rows_list(("m.status", "n.window_start", "n.window_end", "n.resident_id", "m.rating"),
-                         f"FROM match m JOIN need n ON n.id = m.need_id WHERE {owner} "
-                         f"AND m.status IN ('{ACCEPTED}', '{COMPLETED}') AND {recent}")
-
-
-def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
-    """Track record and engagements of the provider whose id is ``owner``."""
-    mine = f"m.{column} = {owner}"
-    return f"{_record(sql, mine)} AS record, {_engagements(sql, mine, asof)} AS engagements"
+        recent = f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids('n.resident_id', asof.resident_ids)}))"
+    engaged = sql.json_array("m.status", "n.window_start", "n.window_end", "n.resident_id", "m.rating")
+    engagement = sql.json_embed(f"(SELECT {engaged} FROM need n WHERE n.id = m.need_id AND {recent})")
+    history = sql.json_array(
+        f"COUNT(*) FILTER (WHERE m.status = '{COMPLETED}')", "COUNT(*) FILTER (WHERE m.no_show)",
+        f"COUNT(*) FILTER (WHERE m.status = '{DECLINED}' OR (m.status = '{WITHDRAWN}' AND m.responded_at IS NOT NULL))",
+        "COALESCE(SUM(m.rating), 0)", "COUNT(m.rating)",
+        f"{sql.json_agg(engagement)} FILTER (WHERE m.status IN ('{ACCEPTED}', '{COMPLETED}'))",
+    )
+    return f"(SELECT {history} FROM match m WHERE m.{column} = {owner}) AS history"
 
 
 async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p.id", focus: Focus | None = None
@@ -157,7 +151,7 @@ def _facts(row: dict, asof: FactsAsOf, booking: bool, focus: Focus | None = None
            ) -> ProviderFacts:
     """The facts of one row (certificates, areas, record, engagements, continuity); an organization's
     (``members``) certificates and areas are its members' and added by the caller."""
-    completed, no_shows, cancelled, rating_sum, rating_count = as_list(row["record"]) or (0, 0, 0, 0, 0)
+    completed, no_shows, cancelled, rating_sum, rating_count, engagements = as_list(row["history"])
     if members:
         areas, certificates = set(), []
     else:
@@ -168,9 +162,9 @@ def _facts(row: dict, asof: FactsAsOf, booking: bool, focus: Focus | None = None
         community_ids=areas, completed=int(completed or 0), no_shows=int(no_shows or 0),
         cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0),
     )
-    engagements = as_list(row["engagements"])
-    if engagements:
-        _engaged(facts, engagements, asof, booking)
+    engaged = [item for item in as_list(engagements) if item is not None]
+    if engaged:
+        _engaged(facts, engaged, asof, booking)
     return facts
 
 

@@ -4,7 +4,7 @@ Statements are built with :class:`Statement`, which numbers the placeholders for
 (``$1`` on PostgreSQL, ``?1`` on SQLite, so a placeholder can be used twice) and binds whole lists
 as ONE parameter (``= ANY($1)`` on PostgreSQL, ``IN (SELECT value FROM json_each(?1))`` on SQLite),
 so a statement's text does not depend on how many ids it covers. Only ints, floats and short enum
-tokens ever reach a parameter. Lists of numbers computed in a statement come back as arrays on
+tokens ever reach a parameter. Lists of ids computed in a statement come back as arrays on
 PostgreSQL (decoded by asyncpg) and as JSON text on SQLite; lists of rows as JSON text. Values read
 back raw are normalised here: JSON text to lists, ISO text to dates.
 """
@@ -102,12 +102,6 @@ class Statement:
         if self.postgres:
             return f"ARRAY(SELECT {'DISTINCT ' if distinct else ''}{expression} {source})"
         return f"(SELECT {self.json_agg(expression, distinct)} {source})"
-
-    def numbers(self, *expressions: str) -> str:
-        """A list of integers: a ``bigint`` array on PostgreSQL, JSON text on SQLite."""
-        if self.postgres:
-            return f"ARRAY[{', '.join(f'CAST({e} AS BIGINT)' for e in expressions)}]"
-        return self.json_array(*expressions)
 
     def json_agg(self, expression: str, distinct: bool = False) -> str:
         """Aggregate ``expression`` into a JSON list (PostgreSQL: NULL over no rows, SQLite: ``[]``)."""
