@@ -72,4 +72,4 @@ class Match(TimestampedModel):
         table = "match"
         ordering = ["id"]
         indexes = (("professional_id", "status"), ("organization_id", "status"), ("need_id", "status"),
-                   ("status", "created_at", "need_id"))  # the unanswered proposals of the staff work queues
+                   ("status", "created_at", "need_id", "id"))  # unanswered proposals (work queues), index-only

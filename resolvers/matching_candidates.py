@@ -143,7 +143,8 @@ async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, com
     """Active organizations offering any of ``categories`` (serving ``community_id``, when given).
 
     An organization serves its area (a subdistrict: each of its communities) and every community
-    an active member serves, exactly as its profile says, so the place test here drops no one.
+    an active member serves, exactly as its profile says, so the place test here drops no one. The
+    members are probed per organization offering the category (a dozen each), not hashed all at once.
     """
     def where(sql: Statement) -> str:
         condition = f"o.status = '{ORG_ACTIVE}' AND {sql.json_has_any('o.categories', categories)}"
@@ -152,9 +153,10 @@ async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, com
         here = sql.param(community_id)
         return (
             f"{condition} AND (o.area_id = {here} OR o.area_id IN (SELECT a.parent_id FROM area a WHERE a.id = {here}) "
-            f"OR EXISTS (SELECT 1 FROM membership ms JOIN professional m ON m.id = ms.professional_id "
-            f"JOIN professional_service_area s ON s.professional_id = ms.professional_id "
-            f"WHERE ms.organization_id = o.id AND m.status = '{ACTIVE}' AND s.area_id = {here}))"
+            f"OR EXISTS (SELECT 1 FROM membership ms JOIN professional_service_area s "
+            f"ON s.professional_id = ms.professional_id AND s.area_id = {here} JOIN professional m "
+            f"ON m.id = ms.professional_id AND m.status = '{ACTIVE}' WHERE ms.organization_id = o.id "
+            f"AND o.status = '{ORG_ACTIVE}'))"  # the outer test keeps PostgreSQL from hashing every membership
         )
 
     return await organizations(where, asof)
