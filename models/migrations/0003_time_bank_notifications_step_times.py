@@ -1,4 +1,5 @@
-"""Time bank, family ties, session attendance, the notification outbox, and the need's step times (backfilled)."""
+"""Time bank, family ties, session attendance, the notification outbox, the need's step times (backfilled)
+and the list queries' indexes (a partial index of open needs per community)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -9,12 +10,19 @@ from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
+from models.list_indexes import list_index_sql
 from models.step_times import backfill_step_times
 
 
 async def backfill(apps, schema_editor):
     """Fill triaged_at / accepted_at / closed_at of existing needs from their events."""
     await backfill_step_times(schema_editor.client)
+
+
+async def add_list_indexes(apps, schema_editor):
+    """The partial indexes model Meta cannot declare."""
+    for statement in list_index_sql(schema_editor.client.capabilities.dialect):
+        await schema_editor.client.execute_script(statement)
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_matching_indexes')]
@@ -138,6 +146,15 @@ class Migration(migrations.Migration):
             options={'table': 'time_bank_entry', 'app': 'models', 'unique_together': (('service_record', 'kind'), ('need', 'kind')), 'indexes': [Index(fields=['account_id', 'id'])], 'pk_attr': 'id', 'table_description': 'One line of the time-bank ledger: append-only, in whole minutes, with the balance after it.'},
             bases=['Model'],
         ),
+        ops.AddIndex(
+            model_name='Match',
+            index=Index(fields=['status', 'created_at', 'need_id', 'id']),
+        ),
+        ops.RemoveIndex(
+            model_name='Need',
+            name=None,
+            fields=['community_id', 'status', 'created_at'],
+        ),
         ops.AddField(
             model_name='Need',
             name='accepted_at',
@@ -155,6 +172,10 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='Need',
+            index=Index(fields=['community_id', 'status', 'created_at', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Need',
             index=Index(fields=['created_at', 'community_id', 'category', 'status', 'id', 'triaged_at', 'accepted_at', 'closed_at']),
         ),
         ops.AddIndex(
@@ -162,4 +183,5 @@ class Migration(migrations.Migration):
             index=Index(fields=['to_status', 'need_id', 'created_at']),
         ),
         ops.RunPython(backfill, ops.RunPython.noop),
+        ops.RunPython(add_list_indexes, ops.RunPython.noop),
     ]
