@@ -1,5 +1,6 @@
 """Time bank, family ties, session attendance, the notification outbox, the need's step times (backfilled)
-and the list queries' indexes (a partial index of open needs per community)."""
+the list queries' indexes (a partial index of open needs per community) and the matching pre-filter's new
+indexes."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -11,6 +12,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 from models.list_indexes import list_index_sql
+from models.matching import extra_index_sql
 from models.step_times import backfill_step_times
 
 
@@ -20,8 +22,10 @@ async def backfill(apps, schema_editor):
 
 
 async def add_list_indexes(apps, schema_editor):
-    """The partial indexes model Meta cannot declare."""
-    for statement in list_index_sql(schema_editor.client.capabilities.dialect):
+    """The indexes model Meta cannot declare: the list queries' partial index and the matching pre-filter's
+    newer ones (reach box, covering match indexes), all idempotent."""
+    dialect = schema_editor.client.capabilities.dialect
+    for statement in [*list_index_sql(dialect), *extra_index_sql(dialect)]:
         await schema_editor.client.execute_script(statement)
 
 class Migration(migrations.Migration):
