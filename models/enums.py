@@ -2,7 +2,8 @@
 
 Each enum is a ``str`` enum, so the database holds readable values. ``LABELS`` gives the Chinese
 display label of every value (the clients show these); the GraphQL layer exposes both.
-The care categories and certification kinds belong to the matching domain and are re-exported here.
+The care categories and certification kinds belong to the matching domain, and the enums of the time bank,
+attendance and notifications live in :mod:`models.enums_services`; both are re-exported here.
 """
 
 from enum import StrEnum
@@ -12,6 +13,15 @@ from matching.categories import (
     CERTIFICATION_LABELS_ZH,
     CareCategory,
     CertificationKind,
+)
+from models.enums_services import (
+    SERVICE_LABELS,
+    AttendanceMethod,
+    FamilyRelation,
+    NotificationKind,
+    NotificationStatus,
+    TimeBankAccountKind,
+    TimeBankEntryKind,
 )
 
 
@@ -230,63 +240,6 @@ class CorrectionStatus(StrEnum):
     REJECTED = "REJECTED"
 
 
-class TimeBankAccountKind(StrEnum):
-    """A time-bank account: one person's, or the pool that serves priority elders (互助池)."""
-
-    PERSONAL = "PERSONAL"
-    POOL = "POOL"
-
-
-class TimeBankEntryKind(StrEnum):
-    """What one time-bank ledger entry records (credits are positive, debits negative)."""
-
-    DEPOSIT = "DEPOSIT"
-    TRANSFER_OUT = "TRANSFER_OUT"
-    TRANSFER_IN = "TRANSFER_IN"
-    DONATION_OUT = "DONATION_OUT"
-    DONATION_IN = "DONATION_IN"
-    CAP_EXCESS_OUT = "CAP_EXCESS_OUT"
-    CAP_EXCESS_IN = "CAP_EXCESS_IN"
-    SPEND = "SPEND"
-
-
-class FamilyRelation(StrEnum):
-    """How a resident is related to a time-bank account's holder (verified by staff)."""
-
-    SELF = "SELF"
-    SPOUSE = "SPOUSE"
-    PARENT = "PARENT"
-    GRANDPARENT = "GRANDPARENT"
-    CHILD = "CHILD"
-    GRANDCHILD = "GRANDCHILD"
-
-
-class AttendanceMethod(StrEnum):
-    """How an attendance at a project session was recorded."""
-
-    CODE = "CODE"
-    STAFF = "STAFF"
-
-
-class NotificationKind(StrEnum):
-    """What a WeChat subscription message tells its recipient."""
-
-    MATCH_PROPOSED = "MATCH_PROPOSED"
-    MATCH_ACCEPTED = "MATCH_ACCEPTED"
-    SERVICE_TOMORROW = "SERVICE_TOMORROW"
-    FEEDBACK_REQUESTED = "FEEDBACK_REQUESTED"
-
-
-class NotificationStatus(StrEnum):
-    """Where one notification is on its way to its recipient."""
-
-    PENDING = "PENDING"
-    SENDING = "SENDING"
-    SENT = "SENT"
-    FAILED = "FAILED"
-    SKIPPED = "SKIPPED"
-
-
 _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (AreaKind.SUBDISTRICT, "街道"),
     (AreaKind.COMMUNITY, "社区"),
@@ -398,37 +351,10 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (CorrectionStatus.REQUESTED, "待审核"),
     (CorrectionStatus.APPROVED, "已更正"),
     (CorrectionStatus.REJECTED, "未通过"),
-    (TimeBankAccountKind.PERSONAL, "个人账户"),
-    (TimeBankAccountKind.POOL, "互助池"),
-    (TimeBankEntryKind.DEPOSIT, "服务存入"),
-    (TimeBankEntryKind.TRANSFER_OUT, "转赠转出"),
-    (TimeBankEntryKind.TRANSFER_IN, "转赠转入"),
-    (TimeBankEntryKind.DONATION_OUT, "捐赠"),
-    (TimeBankEntryKind.DONATION_IN, "受捐"),
-    (TimeBankEntryKind.CAP_EXCESS_OUT, "超出上限转入互助池"),
-    (TimeBankEntryKind.CAP_EXCESS_IN, "超限捐入"),
-    (TimeBankEntryKind.SPEND, "兑换服务"),
-    (FamilyRelation.SELF, "本人"),
-    (FamilyRelation.SPOUSE, "配偶"),
-    (FamilyRelation.PARENT, "父母"),
-    (FamilyRelation.GRANDPARENT, "祖父母/外祖父母"),
-    (FamilyRelation.CHILD, "子女"),
-    (FamilyRelation.GRANDCHILD, "孙子女/外孙子女"),
-    (AttendanceMethod.CODE, "签到码签到"),
-    (AttendanceMethod.STAFF, "工作人员登记"),
-    (NotificationKind.MATCH_PROPOSED, "新的服务邀请"),
-    (NotificationKind.MATCH_ACCEPTED, "服务者已接单"),
-    (NotificationKind.SERVICE_TOMORROW, "明日服务提醒"),
-    (NotificationKind.FEEDBACK_REQUESTED, "服务评价邀请"),
-    (NotificationStatus.PENDING, "待发送"),
-    (NotificationStatus.SENDING, "发送中"),
-    (NotificationStatus.SENT, "已送达"),
-    (NotificationStatus.FAILED, "发送失败"),
-    (NotificationStatus.SKIPPED, "未发送"),
 ]
 
 
-_LABEL_LIST += list(CATEGORY_LABELS_ZH.items()) + list(CERTIFICATION_LABELS_ZH.items())
+_LABEL_LIST += SERVICE_LABELS + list(CATEGORY_LABELS_ZH.items()) + list(CERTIFICATION_LABELS_ZH.items())
 
 #: Chinese labels keyed by (enum class, value): members of different enums may share a value
 #: (``ProjectStatus.ACTIVE`` and ``ClaimStatus.ACTIVE`` are equal strings) but not a label.
@@ -445,4 +371,7 @@ def has_label(value: StrEnum) -> bool:
     return (type(value), value.value) in LABELS
 
 
-__all__ = [name for name in dir() if not name.startswith("_")] + ["CareCategory", "CertificationKind"]
+__all__ = [name for name in dir() if not name.startswith("_")] + [
+    "CareCategory", "CertificationKind", "AttendanceMethod", "FamilyRelation", "NotificationKind", "NotificationStatus",
+    "TimeBankAccountKind", "TimeBankEntryKind",
+]
