@@ -6,6 +6,9 @@
   (``Authorization: Bearer <token>``; staff their communities, centre admins all, an organization's
   admin its provider and project figures). UTF-8 with a byte-order mark, so Excel shows the Chinese
   headers, sent as an attachment.
+- ``GET /volunteer-hours/statement.csv?[from=&to=&professionalId=<Professional ID>]``: a volunteer's
+  statement of hours with the record fields of a volunteer-service record (the caller's own, or one they may
+  see: an organization's admin their members', staff and centre admins anyone's), recipients masked.
 - ``GET /open-data/hsds.json``: the public directory in the Open Referral HSDS 3.0 shape
   (:mod:`resolvers.open_data`), for anyone; never a resident's data.
 
@@ -33,6 +36,7 @@ from graphql_api.rate_limit import RateLimiter
 from graphql_api.responses import JSON, EdgeError
 from graphql_api.settings import Settings
 from graphql_api.types.common import decode_id
+from resolvers import volunteer_hours
 from resolvers.access import Viewer
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.open_data import hsds_export
@@ -65,15 +69,23 @@ def _day(request: Request, name: str) -> date:
         raise DomainError(ErrorCode.INVALID, f"`{name}` must be a date like 2025-03-01.", name) from None
 
 
-def _community(request: Request) -> int | None:
-    value = request.query_params.get("communityId")
+def _optional_day(request: Request, name: str) -> date | None:
+    return _day(request, name) if request.query_params.get(name) else None
+
+
+def _node_id(request: Request, name: str, type_name: str) -> int | None:
+    value = request.query_params.get(name)
     if not value:
         return None
     try:
         global_id = relay.GlobalID.from_id(value)
     except Exception:  # strawberry raises several kinds for malformed base64 or text
-        raise DomainError(ErrorCode.INVALID_ID, "`communityId` is not a valid ID.", "communityId") from None
-    return decode_id(global_id, "Area", "communityId")
+        raise DomainError(ErrorCode.INVALID_ID, f"`{name}` is not a valid ID.", name) from None
+    return decode_id(global_id, type_name, name)
+
+
+def _community(request: Request) -> int | None:
+    return _node_id(request, "communityId", "Area")
 
 
 class Download:
@@ -114,9 +126,21 @@ async def report_csv(request: Request, viewer: Viewer) -> Response:
     name = request.path_params["name"]
     period = ReportPeriod.of(_day(request, "from"), _day(request, "to"))
     table = await report_table(name, await load_scope(viewer), period, _community(request))
-    filename = f"linli-{name}-{period.first_day.isoformat()}-{period.last_day.isoformat()}.csv"
+    return _attachment(table, f"linli-{name}-{period.first_day.isoformat()}-{period.last_day.isoformat()}.csv")
+
+
+def _attachment(table: Table, filename: str) -> Response:
     return Response(csv_bytes(table), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+async def statement_csv(request: Request, viewer: Viewer) -> Response:
+    """A volunteer's statement of hours as a CSV attachment."""
+    period = volunteer_hours.Period(_optional_day(request, "from"), _optional_day(request, "to"))
+    found = await volunteer_hours.statement(await load_scope(viewer), _node_id(request, "professionalId",
+                                                                               "Professional"), period)
+    headers, rows = volunteer_hours.statement_rows(found)
+    return _attachment(Table(headers, rows), f"linli-volunteer-hours-{found.professional.id}.csv")
 
 
 async def hsds_json(request: Request, viewer: Viewer) -> Response:
@@ -129,5 +153,7 @@ def download_routes(settings: Settings, limiter: RateLimiter) -> list[Route]:
     """The routes of the downloads, sharing the GraphQL endpoint's rate limiter."""
     return [
         Route("/reports/{name}.csv", Download(settings, limiter, REPORT_COST, report_csv).respond, methods=["GET"]),
+        Route("/volunteer-hours/statement.csv", Download(settings, limiter, REPORT_COST, statement_csv).respond,
+              methods=["GET"]),
         Route("/open-data/hsds.json", Download(settings, limiter, EXPORT_COST, hsds_json).respond, methods=["GET"]),
     ]

@@ -206,3 +206,20 @@ async def _session_lines(ids: list[int], period: Period) -> list[StatementLine]:
             session.starts_at, session.ends_at, "", project.organizer.name, attendance.recorder,
             service_minutes(session.starts_at, session.ends_at), project.category, project.id))
     return lines
+
+
+STATEMENT_HEADERS = ("活动名称", "服务日期", "服务地点", "服务对象", "服务内容", "开始时间", "结束时间",
+                     "服务时长（小时）", "服务评价", "负责人", "记录人")
+
+
+def statement_rows(found: Statement) -> tuple[tuple[str, ...], list[tuple]]:
+    """The statement as a table (the RULES.md record fields, one line per service or session, a total last)."""
+    def moment(value: datetime) -> str:
+        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+    rows = [(line.activity_name, line.service_date.isoformat(), line.place, line.recipient, line.content,
+             moment(line.started_at), moment(line.ended_at), f"{line.minutes / 60:.2f}", line.evaluation,
+             line.person_in_charge, line.recorder) for line in found.lines]
+    rows.append(("合计", "", "", "", "", "", "", f"{found.total_minutes / 60:.2f}", "", "", ""))
+    return STATEMENT_HEADERS, rows
+

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest_asyncio
 
 from models import Membership, SessionAttendance
-from models.enums import AttendanceMethod, CareCategory, ServiceRecordStatus, SessionStatus
+from models.enums import AccountRole, AttendanceMethod, CareCategory, ServiceRecordStatus, SessionStatus
 from tests.factories import make_areas
+from tests.factories_accounts import bearer, make_account, staff_tokens
 from tests.factories_matching import as_org_admin, as_professional, as_resident, make_carer, make_elder, staff
 from tests.factories_people import make_organization, make_project, make_session
 from tests.factories_residents import gid
@@ -115,3 +118,29 @@ async def test_the_statement_lists_every_line_with_the_record_fields(gql_as, hou
     assert len(page["volunteerHourStatement"]["lines"]["edges"]) == 2
     body = await gql_as(staff(hours["here"].id)).execute(STATEMENT, {})
     assert body["errors"][0]["extensions"]["code"] == "REQUIRED"
+
+
+async def _signed_in(gql, username: str, role: AccountRole, **values) -> dict[str, str]:
+    await make_account(role, username, **values)
+    return bearer((await staff_tokens(gql, username))["accessToken"])
+
+
+async def test_the_statement_downloads_as_csv_for_who_may_see_it(gql, hours):
+    carer = await _signed_in(gql, "carer", AccountRole.PROFESSIONAL, professional=hours["carer"])
+    other = await _signed_in(gql, "other", AccountRole.PROFESSIONAL, professional=hours["other"])
+    response = await gql.http.get("/volunteer-hours/statement.csv", params={"from": "2026-02-01"}, headers=carer)
+    assert response.status_code == 200 and response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="linli-volunteer-hours-{hours["carer"].id}.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["活动名称", "服务日期", "服务地点", "服务对象"]
+    assert [(row[0], row[3], row[7]) for row in rows[1:]] == [
+        ("陪伴聊天", "王**", "1.50"), ("托育帮忙", "王**", "1.00"),
+        ("银龄数字课堂：智能手机入门", "婴幼儿家长（项目参与者）", "2.00"), ("合计", "", "4.50")]
+    mine = {"professionalId": gid("Professional", hours["carer"].id)}
+    refused = await gql.http.get("/volunteer-hours/statement.csv", params=mine, headers=other)
+    assert refused.status_code == 403 and refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    bad = await gql.http.get("/volunteer-hours/statement.csv", params={"from": "2026-13-01"}, headers=carer)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["extensions"]["code"] == "INVALID"
+    anonymous = await gql.http.get("/volunteer-hours/statement.csv", params=mine)
+    assert anonymous.status_code == 401 and anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
