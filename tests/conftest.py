@@ -8,6 +8,7 @@ dropped afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -21,7 +22,8 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
-from tortoise.context import tortoise_test_context
+from tortoise.backends.base.config_generator import generate_config
+from tortoise.context import TortoiseContext, tortoise_test_context
 
 from graphql_api.app import LinliGraphQL, create_app
 from graphql_api.context import Context
@@ -44,14 +46,49 @@ def fresh_database_url() -> str:
     return "sqlite://:memory:"
 
 
+TIMEZONE = "Asia/Shanghai"
+_template: list[str] = []  # the session's PostgreSQL template database, once made
+
+
+async def postgres_template() -> str:
+    """A database holding the empty schema, generated once per test session: each test's database is a copy
+    (``CREATE DATABASE ... TEMPLATE``, a file copy), much faster than generating forty tables per test."""
+    if not _template:
+        url = fresh_database_url()
+        async with tortoise_test_context(["models"], db_url=url, timezone=TIMEZONE):
+            pass
+        _template.append(url.rsplit("/", 1)[1])
+    return _template[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_the_template() -> Any:
+    yield
+    if _template:
+        asyncio.run(drop_database(_template[0]))
+
+
 @pytest_asyncio.fixture
 async def db() -> AsyncIterator[Any]:
-    """A migrated, empty database for one test."""
+    """An empty database with the schema for one test."""
     url = fresh_database_url()
-    async with tortoise_test_context(["models"], db_url=url, timezone="Asia/Shanghai") as ctx:
-        yield ctx
-    if BACKEND == "postgres":
-        await drop_database(url.rsplit("/", 1)[1])
+    if BACKEND != "postgres":
+        async with tortoise_test_context(["models"], db_url=url, timezone=TIMEZONE) as ctx:
+            yield ctx
+        return
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{await postgres_template()}" STRATEGY FILE_COPY')
+    finally:
+        await conn.close()
+    try:
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=generate_config(url, app_modules={"models": ["models"]}, testing=True),
+                           use_tz=True, timezone=TIMEZONE)
+            yield ctx
+    finally:
+        await drop_database(name)
 
 
 async def drop_database(name: str) -> None:
