@@ -96,9 +96,9 @@ class TimeBankAccount(relay.Node):
     ) -> Annotated[Professional, strawberry.lazy("graphql_api.types.professional")] | None:
         if self.professional_id is None:
             return None
-        from graphql_api.types.professional import Professional
+        from graphql_api.types.professional import load_professional
 
-        return Professional.from_model(await info.context.loaders.by_id(models.Professional).load(self.professional_id))
+        return await load_professional(info, self.professional_id)
 
     @strawberry.field(description="The resident holding the account, if any (minimized view).")
     async def resident(self, info: Info) -> Resident | None:
