@@ -60,11 +60,107 @@ REACH_INDEX_SQL = (
     f'CREATE INDEX IF NOT EXISTS "idx_professional_reach" ON "professional" USING GIST (({reach_box()})) '
     "WHERE travel_km IS NOT NULL AND latitude IS NOT NULL AND longitude IS NOT NULL"
 )
-MATCH_FACTS_INDEX_SQL = [
-    f'CREATE INDEX IF NOT EXISTS "idx_match_{owner}_facts" ON "match" ("{owner}_id", "status") '
-    f'INCLUDE ("need_id", "no_show", "responded_at", "rating") WHERE "{owner}_id" IS NOT NULL'
-    for owner in ("professional", "organization")
+NEED_FACTS_ON_MATCH_SQL = [
+    'ALTER TABLE "match" ADD COLUMN IF NOT EXISTS "need_resident_id" int, '
+    'ADD COLUMN IF NOT EXISTS "need_window_start" timestamptz, ADD COLUMN IF NOT EXISTS "need_window_end" timestamptz',
+    """CREATE OR REPLACE FUNCTION linli_match_need_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT n.resident_id, n.window_start, n.window_end INTO NEW.need_resident_id, NEW.need_window_start,
+         NEW.need_window_end FROM need n WHERE n.id = NEW.need_id;
+  RETURN NEW;
+END $$""",
+    """CREATE OR REPLACE FUNCTION linli_need_facts_to_matches() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE match SET need_resident_id = NEW.resident_id, need_window_start = NEW.window_start,
+         need_window_end = NEW.window_end WHERE need_id = NEW.id;
+  RETURN NULL;
+END $$""",
+    """DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'trg_match_need_facts') THEN
+    CREATE TRIGGER trg_match_need_facts BEFORE INSERT OR UPDATE OF need_id ON match
+      FOR EACH ROW EXECUTE FUNCTION linli_match_need_facts();
+    CREATE TRIGGER trg_need_facts_to_matches AFTER UPDATE OF resident_id, window_start, window_end ON need
+      FOR EACH ROW WHEN (OLD.resident_id IS DISTINCT FROM NEW.resident_id
+                         OR OLD.window_start IS DISTINCT FROM NEW.window_start
+                         OR OLD.window_end IS DISTINCT FROM NEW.window_end)
+      EXECUTE FUNCTION linli_need_facts_to_matches();
+    UPDATE match m SET need_resident_id = n.resident_id, need_window_start = n.window_start,
+           need_window_end = n.window_end FROM need n WHERE n.id = m.need_id;
+  END IF;
+END $$""",
 ]
+"""PostgreSQL: each match carries its need's resident and window (``need_resident_id``,
+``need_window_start``, ``need_window_end``), copied by triggers when the match is written and when the
+need's window changes, so a provider's engagements and the residents they served are read from one
+covering index of their matches without visiting a need per match."""
+
+MATCH_FACTS_INDEX_SQL = [
+    *(f'CREATE INDEX IF NOT EXISTS "idx_match_{owner}_history" ON "match" ("{owner}_id", "status") '
+      f'INCLUDE ("no_show", "responded_at", "rating", "need_resident_id", "need_window_start", "need_window_end") '
+      f'WHERE "{owner}_id" IS NOT NULL' for owner in ("professional", "organization")),
+    'DROP INDEX IF EXISTS "idx_match_professional_facts"',
+    'DROP INDEX IF EXISTS "idx_match_organization_facts"',
+]
+"""Covering indexes of a provider's matches: the track record and engagements without the table (they
+replace the ``idx_match_<owner>_facts`` indexes of migration 0003, which read the need per match)."""
+
+
+WEEKLY_MINUTES_SQL = [
+    """CREATE OR REPLACE FUNCTION linli_weekly_minutes(slots jsonb) RETURNS int4multirange
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(range_agg(int4range(
+           (s->>'weekday')::int * 1440 + substr(s->>'start', 1, 2)::int * 60 + substr(s->>'start', 4, 2)::int,
+           (s->>'weekday')::int * 1440 + substr(s->>'end', 1, 2)::int * 60 + substr(s->>'end', 4, 2)::int)),
+         '{}'::int4multirange)
+  FROM jsonb_array_elements(CASE jsonb_typeof(slots) WHEN 'array' THEN slots ELSE '[]'::jsonb END) s
+  WHERE s->>'weekday' ~ '^[0-6]$' AND s->>'start' ~ '^[0-2][0-9]:[0-5][0-9]$'
+    AND s->>'end' ~ '^[0-2][0-9]:[0-5][0-9]$' AND s->>'end' > s->>'start'
+$$""",
+    'ALTER TABLE "professional" ADD COLUMN IF NOT EXISTS "weekly_minutes" int4multirange '
+    'GENERATED ALWAYS AS (linli_weekly_minutes("availability")) STORED',
+]
+"""PostgreSQL: each professional's weekly availability as minutes of the week (0 = Monday 00:00), a
+multirange the database computes from the ``availability`` JSON whenever it is written, so "a slot holds
+minute m of weekday d" is one ``@>`` test instead of unpacking the JSON of every row."""
+
+AREA_IDS_SQL = [
+    'ALTER TABLE "professional" ADD COLUMN IF NOT EXISTS "area_ids" int[] NOT NULL DEFAULT \'{}\'',
+    """CREATE OR REPLACE FUNCTION linli_refresh_area_ids() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
+      WHERE s.professional_id = p.id ORDER BY s.area_id) WHERE p.id IN (SELECT professional_id FROM added);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
+      WHERE s.professional_id = p.id ORDER BY s.area_id) WHERE p.id IN (SELECT professional_id FROM removed);
+  ELSE
+    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
+      WHERE s.professional_id = p.id ORDER BY s.area_id)
+    WHERE p.id IN (SELECT professional_id FROM added UNION SELECT professional_id FROM removed);
+  END IF;
+  RETURN NULL;
+END $$""",
+    """DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'trg_service_area_added') THEN
+    CREATE TRIGGER trg_service_area_added AFTER INSERT ON professional_service_area
+      REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION linli_refresh_area_ids();
+    CREATE TRIGGER trg_service_area_removed AFTER DELETE ON professional_service_area
+      REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION linli_refresh_area_ids();
+    CREATE TRIGGER trg_service_area_changed AFTER UPDATE ON professional_service_area
+      REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION linli_refresh_area_ids();
+    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
+      WHERE s.professional_id = p.id ORDER BY s.area_id)
+    WHERE p.id IN (SELECT DISTINCT professional_id FROM professional_service_area);
+  END IF;
+END $$""",
+    'CREATE INDEX IF NOT EXISTS "idx_professional_area_ids" ON "professional" USING GIN ("area_ids")',
+]
+"""PostgreSQL: the ids of the communities each professional serves, kept by triggers on
+``professional_service_area`` (one statement per write, whatever writes it: the API, the seeders, a
+cascade), with a GIN index, so "serves community c" is a bitmap of one index entry instead of a
+primary-key probe per professional serving c (3,000 in a large community)."""
 
 
 def extra_index_sql(dialect: str) -> list[str]:
@@ -74,10 +170,13 @@ def extra_index_sql(dialect: str) -> list[str]:
     ``professional_id``), on every database. On PostgreSQL: a GIN index on the care categories of
     professionals, which answers ``categories @> '["MEALS"]'``; a GiST index on the box each
     professional reaches (:func:`reach_box`), which finds who can travel to a point, and which the
-    planner ANDs with the GIN one; and covering indexes of a provider's matches, from which the
-    track record and engagements are read without visiting the table. A migration applies them
-    with ``RunPython`` (the statements are idempotent).
+    planner ANDs with the GIN one; covering indexes of a provider's matches, from which the
+    track record and engagements are read without visiting the table; and columns the database
+    derives, :data:`NEED_FACTS_ON_MATCH_SQL`, :data:`WEEKLY_MINUTES_SQL` and :data:`AREA_IDS_SQL` (the
+    matching queries read them on PostgreSQL only). Migrations apply them with ``RunPython`` (the
+    statements are idempotent).
     """
     if dialect != "postgres":
         return [SERVICE_AREA_INDEX_SQL]
-    return [SERVICE_AREA_INDEX_SQL, CATEGORIES_GIN_SQL, REACH_INDEX_SQL, *MATCH_FACTS_INDEX_SQL]
+    return [SERVICE_AREA_INDEX_SQL, CATEGORIES_GIN_SQL, REACH_INDEX_SQL, *NEED_FACTS_ON_MATCH_SQL,
+            *MATCH_FACTS_INDEX_SQL, *WEEKLY_MINUTES_SQL, *AREA_IDS_SQL]

@@ -4,8 +4,8 @@ A professional is loaded when ACTIVE, offering the category, and either serving 
 community or, when the need has coordinates, within their own travel distance of it (an
 equirectangular distance with slack, so no one the engine's exact haversine rule would keep is
 dropped). On PostgreSQL the three tests are index scans ANDed and ORed as bitmaps (see
-``models.matching.extra_index_sql``): the GIN index of categories, the primary key probed with the
-ids serving the community, and the GiST index of the box each professional reaches, so only the
+``models.matching.extra_index_sql``): the GIN index of categories, the GIN index of the communities
+each professional serves, and the GiST index of the box each professional reaches, so only the
 few hundred rows passing all of them are read. For ranking, the rules a professional's own rows
 decide (gender, language, age, weekly hours, certificates) are checked in SQL as well, as
 necessary conditions: the engine still decides. Organizations are few: the active ones offering the
@@ -60,23 +60,28 @@ def _within_reach(sql: Statement, latitude: float, longitude: float) -> str:
 def _place(sql: Statement, need: Need) -> str:
     """The professional ``p`` reaches the need's location (when it has one) or serves its community.
 
-    On PostgreSQL a first condition is written for the indexes only: the reach box holds the point
-    (``idx_professional_reach``) or ``p.id = ANY(ids serving the community)`` (the primary key),
+    On PostgreSQL "serves" reads the communities the database keeps on the row (``p.area_ids``, see
+    ``models.matching.AREA_IDS_SQL``), and a first condition is written for the indexes only: the reach
+    box holds the point (``idx_professional_reach``) or ``area_ids @> {c}`` (``idx_professional_area_ids``),
     which the planner ORs as bitmaps and ANDs with the categories' one. Since the bitmap answers it
-    exactly, the rows read are tested only with the second condition, the exact one, where "serves"
-    is a hashed ``IN`` (a linear ``ANY`` over a thousand ids would cost more than the scan).
+    exactly, the rows read are tested only with the second condition, the exact one.
     """
     community = sql.param(need.community_id)
-    serving = f"SELECT s.professional_id FROM professional_service_area s WHERE s.area_id = {community}"
+    if sql.postgres:
+        indexed = f"p.area_ids @> ARRAY[{community}::int]"
+        serves = f"{community}::int = ANY(p.area_ids)"
+    else:
+        indexed = serves = (f"p.id IN (SELECT s.professional_id FROM professional_service_area s "
+                            f"WHERE s.area_id = {community})")
     if need.latitude is None or need.longitude is None:
-        return f"p.id = ANY(ARRAY({serving}))" if sql.postgres else f"p.id IN ({serving})"
-    exact = f"({_within_reach(sql, need.latitude, need.longitude)} OR p.id IN ({serving}))"
+        return indexed
+    exact = f"({_within_reach(sql, need.latitude, need.longitude)} OR {serves})"
     if not sql.postgres:
         return exact
     lat, lng = _real(sql, need.latitude), _real(sql, need.longitude)
     boxed = (f"p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
              f"AND {reach_box('p.')} @> box(point({lng}, {lat}), point({lng}, {lat}))")
-    return f"((({boxed}) OR p.id = ANY(ARRAY({serving}))) AND {exact})"
+    return f"((({boxed}) OR {indexed}) AND {exact})"
 
 
 async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext | None = None
@@ -183,7 +188,7 @@ def _row_rules(sql: Statement, ctx: NeedContext) -> list[str]:
         rules.append(sql.json_has_any("p.languages", need.languages))
     weekday, start_s, _ = ctx.segments[0]
     minute = int(start_s) // 60
-    rules.append(sql.slot_holds("p.availability", weekday, f"{minute // 60:02d}:{minute % 60:02d}"))
+    rules.append(sql.slot_holds("p", weekday, f"{minute // 60:02d}:{minute % 60:02d}"))
     groups = [ctx.qualification_any] if ctx.qualification_any else []
     groups += [frozenset({kind}) for kind in sorted(ctx.required_all | ctx.child_safety_all)]
     if not groups:

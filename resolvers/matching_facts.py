@@ -84,16 +84,21 @@ def _certificates(sql: Statement, owner: str, kinds: str = "") -> str:
 
 def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
     """Track record and engagements of the provider whose id is ``owner``, from one scan of its
-    matches (the covering index ``idx_match_<owner>_facts``): the counts and rating sums, then the
-    accepted or completed matches whose window ended in the last 30 days or later, or whose resident
-    is one of the given ones (continuity), with their window, resident and rating (null for the
-    others, whose need is read only to tell)."""
+    matches (on PostgreSQL the covering index ``idx_match_<owner>_history``, with the need's window and
+    resident copied onto each match): the counts and rating sums, then the accepted or completed
+    matches whose window ended in the last 30 days or later, or whose resident is one of the given ones
+    (continuity), with their window, resident and rating (null for the others; SQLite reads the need
+    of each to tell)."""
     since = asof.now - timedelta(days=RECENT_DAYS)
-    recent = sql.moment("n.window_end", ">", since)
+    need = "m.need_" if sql.postgres else "n."  # PostgreSQL: the need's facts copied onto the match
+    recent = sql.moment(f"{need}window_end", ">", since)
     if asof.resident_ids:
-        recent = f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids('n.resident_id', asof.resident_ids)}))"
-    engaged = sql.json_array("m.status", "n.window_start", "n.window_end", "n.resident_id", "m.rating")
-    engagement = sql.json_embed(f"(SELECT {engaged} FROM need n WHERE n.id = m.need_id AND {recent})")
+        recent = f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids(f'{need}resident_id', asof.resident_ids)}))"
+    engaged = sql.json_array("m.status", f"{need}window_start", f"{need}window_end", f"{need}resident_id", "m.rating")
+    if sql.postgres:
+        engagement = f"CASE WHEN {recent} THEN {engaged} END"
+    else:
+        engagement = sql.json_embed(f"(SELECT {engaged} FROM need n WHERE n.id = m.need_id AND {recent})")
     history = sql.json_array(
         f"COUNT(*) FILTER (WHERE m.status = '{COMPLETED}')", "COUNT(*) FILTER (WHERE m.no_show)",
         f"COUNT(*) FILTER (WHERE m.status = '{DECLINED}' OR (m.status = '{WITHDRAWN}' AND m.responded_at IS NOT NULL))",
@@ -112,12 +117,15 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
     instead: dict[str, str] = {}
     if focus is None:
         certificates = _certificates(sql, "p.id")
-        areas = sql.column_list("s.area_id", "FROM professional_service_area s WHERE s.professional_id = p.id")
+        areas = "p.area_ids" if sql.postgres else sql.column_list(
+            "s.area_id", "FROM professional_service_area s WHERE s.professional_id = p.id")
     else:
         kinds = ", ".join(sql.param(kind) for kind in sorted(focus.certificate_kinds))
         certificates = _certificates(sql, "p.id", f" AND c.kind IN ({kinds})") if kinds else "NULL"
-        areas = (f"CASE WHEN p.id IN (SELECT s.professional_id FROM professional_service_area s "
-                 f"WHERE s.area_id = {sql.param(focus.community_id)}) THEN 1 ELSE 0 END")
+        community = sql.param(focus.community_id)
+        areas = (f"CASE WHEN {community}::int = ANY(p.area_ids) THEN 1 ELSE 0 END" if sql.postgres else
+                 f"CASE WHEN p.id IN (SELECT s.professional_id FROM professional_service_area s "
+                 f"WHERE s.area_id = {community}) THEN 1 ELSE 0 END")
         instead = {"name": "''", "categories": f"CAST({sql.param(json.dumps([focus.category]))} AS TEXT)"}
         instead |= {column: "'[]'" for column, wanted in (("languages", focus.languages), ("skills", focus.skills))
                     if not wanted}
@@ -137,6 +145,7 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
                "WHERE ms.organization_id = o.id")
     member = (sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent", "mp.years_experience",
               sql.json_embed(_certificates(sql, "mp.id")),
+              "to_json(mp.area_ids)" if sql.postgres else
               sql.json_embed(f"(SELECT {sql.json_agg('s.area_id')} FROM professional_service_area s "
                              "WHERE s.professional_id = mp.id)"))
     rows = await sql.records(

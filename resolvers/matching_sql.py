@@ -77,19 +77,20 @@ class Statement:
             return f"{column} {operator} {self.param(value)}"
         return f"julianday({column}) {operator} julianday({self.param(value.isoformat())})"
 
-    def slot_holds(self, column: str, weekday: int, hhmm: str) -> str:
-        """A weekly slot of the JSON list ``column`` is on ``weekday`` and contains the minute ``hhmm``.
+    def slot_holds(self, alias: str, weekday: int, hhmm: str) -> str:
+        """A weekly slot of the professional ``alias`` (their ``availability`` JSON list) is on ``weekday``
+        and contains the minute ``hhmm``.
 
-        On PostgreSQL a containment test (``@> '[{"weekday": 2}]'``) first skips, cheaply, the rows
-        without any slot that day.
+        On PostgreSQL the database keeps the slots as minutes of the week too (``weekly_minutes``, see
+        ``models.matching.WEEKLY_MINUTES_SQL``): one multirange containment test.
         """
-        day, minute = self.param(int(weekday)), self.param(hhmm)
         if self.postgres:
-            that_day = self.param(json.dumps([{"weekday": int(weekday)}]))
-            return (f"({column} @> {that_day}::jsonb AND EXISTS (SELECT 1 FROM jsonb_array_elements({column}) a "
-                    f"WHERE (a->>'weekday')::int = {day} AND a->>'start' <= {minute} AND a->>'end' > {minute}))")
-        return (f"EXISTS (SELECT 1 FROM json_each({column}) a WHERE json_extract(a.value, '$.weekday') = {day} "
-                f"AND json_extract(a.value, '$.start') <= {minute} AND json_extract(a.value, '$.end') > {minute})")
+            hours, minutes = hhmm.split(":")
+            return f"{alias}.weekly_minutes @> {self.param(int(weekday) * 1440 + int(hours) * 60 + int(minutes))}::int"
+        day, minute = self.param(int(weekday)), self.param(hhmm)
+        return (f"EXISTS (SELECT 1 FROM json_each({alias}.availability) a "
+                f"WHERE json_extract(a.value, '$.weekday') = {day} AND json_extract(a.value, '$.start') <= {minute} "
+                f"AND json_extract(a.value, '$.end') > {minute})")
 
     def rows_list(self, items: Sequence[str], source: str) -> str:
         """The rows of ``SELECT items source`` as one value, a JSON list of lists (text: parsing it

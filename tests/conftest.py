@@ -22,12 +22,14 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+from tortoise import connections
 from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext, tortoise_test_context
 
 from graphql_api.app import LinliGraphQL, create_app
 from graphql_api.context import Context
 from graphql_api.settings import Limits, Settings
+from models.matching import extra_index_sql
 from resolvers.access import Role, Viewer
 
 BACKEND = os.environ.get("LINLI_TEST_DATABASE", "sqlite").lower()
@@ -56,7 +58,8 @@ async def postgres_template() -> str:
     if not _template:
         url = fresh_database_url()
         async with tortoise_test_context(["models"], db_url=url, timezone=TIMEZONE):
-            pass
+            for statement in extra_index_sql("postgres"):  # what migrations add beyond the models
+                await connections.get("default").execute_script(statement)
         _template.append(url.rsplit("/", 1)[1])
     return _template[0]
 
