@@ -45,14 +45,19 @@ async def missing_columns(url: str) -> list[str]:
 
 
 async def add_indexes(url: str) -> None:
-    """The matching indexes (idempotent), analysed when one was new."""
+    """The matching indexes and derived columns (idempotent); when one was new, the tables their backfill
+    rewrote are compacted and everything analysed (and the visibility map set, for index-only scans)."""
     conn = await asyncpg.connect(asyncpg_url(url))
+    schema = ("SELECT (SELECT count(*) FROM pg_indexes WHERE schemaname = 'public') + "
+              "(SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public')")
     try:
-        before = await conn.fetchval("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'")
+        before = await conn.fetchval(schema)
         for statement in extra_index_sql("postgres"):
             await conn.execute(statement)
-        if await conn.fetchval("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'") != before:
-            await conn.execute("ANALYZE")
+        if await conn.fetchval(schema) != before:
+            await conn.execute("VACUUM FULL professional")
+            await conn.execute("VACUUM FULL match")
+            await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
 

@@ -91,6 +91,8 @@ async def load(url: str, city: City) -> None:
         for name in SEQUENCED:
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                                f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)")
+        # the service-area triggers rewrote every professional row once (``area_ids``): compact the table
+        await conn.execute("VACUUM FULL professional")
         await conn.execute("VACUUM ANALYZE")  # also sets the visibility map: counts become index-only scans
     finally:
         await conn.close()

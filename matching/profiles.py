@@ -71,21 +71,31 @@ class Certification:
         )
 
 
-@dataclass(frozen=True, slots=True)
 class GeoPoint:
-    """A WGS-84 position in decimal degrees (radians and the latitude's cosine are cached)."""
+    """A WGS-84 position in decimal degrees (radians and the latitude's cosine are cached).
 
-    lat: float
-    lng: float
-    _phi: float = field(init=False, repr=False, compare=False)
-    _lam: float = field(init=False, repr=False, compare=False)
-    _cos_phi: float = field(init=False, repr=False, compare=False)
+    Compared and hashed by its coordinates, read-only by convention (as :class:`ProviderProfile`): a
+    frozen dataclass costs three times as much to build, and ranking builds one per candidate.
+    """
 
-    def __post_init__(self) -> None:
-        """Cache the radians used by ``distance_km``."""
-        object.__setattr__(self, "_phi", math.radians(self.lat))
-        object.__setattr__(self, "_lam", math.radians(self.lng))
-        object.__setattr__(self, "_cos_phi", math.cos(self._phi))
+    __slots__ = ("lat", "lng", "_phi", "_lam", "_cos_phi")
+
+    def __init__(self, lat: float, lng: float) -> None:
+        """Keep the coordinates and the radians used by ``distance_km``."""
+        self.lat, self.lng = lat, lng
+        self._phi, self._lam = math.radians(lat), math.radians(lng)
+        self._cos_phi = math.cos(self._phi)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not GeoPoint:
+            return NotImplemented
+        return self.lat == other.lat and self.lng == other.lng
+
+    def __hash__(self) -> int:
+        return hash((self.lat, self.lng))
+
+    def __repr__(self) -> str:
+        return f"GeoPoint(lat={self.lat!r}, lng={self.lng!r})"
 
     def distance_km(self, other: GeoPoint) -> float:
         """Return the great-circle (haversine) distance to ``other`` in kilometres."""

@@ -21,19 +21,23 @@ communities) come from its active members.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from matching import ProviderProfile, TimeWindow
+from matching import GeoPoint, ProviderProfile, TimeWindow
 from models.enums import MatchStatus, ProfessionalStatus
 from resolvers.matching_profiles import (
+    PROFESSIONAL,
     ProviderFacts,
     certification,
+    gender_code,
     organization_profile,
-    professional_profile,
+    stored_set,
+    stored_slots,
 )
-from resolvers.matching_sql import Statement, as_list, as_moment
+from resolvers.matching_sql import Statement, as_date, as_list, as_moment
 
 RECENT_DAYS = 30
 ACCEPTED, COMPLETED = MatchStatus.ACCEPTED.value, MatchStatus.COMPLETED.value
@@ -134,7 +138,8 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
         f"SELECT {columns}, {certificates} AS certificates, {areas} AS areas, "
         f"{_history(sql, 'professional_id', 'p.id', asof)} FROM professional p WHERE {condition} {suffix}"
     )
-    return [professional_profile(row, _facts(row, asof, booking=True, focus=focus)) for row in rows]
+    served = None if focus is None else frozenset({focus.community_id})
+    return [_professional(row, asof, served) for row in rows]
 
 
 async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
@@ -156,49 +161,63 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
     return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
 
 
-def _facts(row: dict, asof: FactsAsOf, booking: bool, focus: Focus | None = None, members: bool = False
-           ) -> ProviderFacts:
-    """The facts of one row (certificates, areas, record, engagements, continuity); an organization's
-    (``members``) certificates and areas are its members' and added by the caller."""
-    completed, no_shows, cancelled, rating_sum, rating_count, engagements = as_list(row["history"])
-    if members:
-        areas, certificates = set(), []
-    else:
-        areas = set(as_list(row["areas"])) if focus is None else {focus.community_id} if row["areas"] else set()
-        certificates = [certification(*item) for item in as_list(row["certificates"])]
-    facts = ProviderFacts(
-        certifications=certificates,
-        community_ids=areas, completed=int(completed or 0), no_shows=int(no_shows or 0),
-        cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0),
+def _professional(row: Sequence, asof: FactsAsOf, served: frozenset[int] | None) -> ProviderProfile:
+    """The engine's profile of one professional row of :func:`professionals`, read by position (the
+    columns of ``PRO_COLUMNS``, then certificates, areas and history). With a focus, ``served`` is the
+    need's community and ``areas`` tells whether the professional serves it."""
+    (professional_id, name, gender, birth_date, categories, skills, languages, years, availability, capacity,
+     latitude, longitude, travel_km, certificates, areas, history) = row
+    completed, no_shows, cancelled, rating_sum, rating_count, engagements = as_list(history)
+    active, recent, booked, ratings = _engaged(engagements, asof, booking=True)
+    return ProviderProfile(
+        id=professional_id, kind=PROFESSIONAL, name=name, categories=stored_set(categories),
+        skills=stored_set(skills), languages=stored_set(languages), gender=gender_code(gender),
+        certifications=tuple(certification(*item) for item in as_list(certificates)),
+        birth_date=as_date(birth_date), travel_km=travel_km, availability=stored_slots(availability),
+        community_ids=frozenset(as_list(areas)) if served is None else served if areas else frozenset(),
+        location=None if latitude is None or longitude is None else GeoPoint(latitude, longitude),
+        max_concurrent=capacity, active_assignments=active, booked=booked, completed=int(completed or 0),
+        no_shows=int(no_shows or 0), cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0),
+        rating_count=int(rating_count or 0), recent_assignments=recent, served_resident_ratings=ratings,
+        years_experience=float(years or 0),
     )
-    engaged = [item for item in as_list(engagements) if item is not None]
-    if engaged:
-        _engaged(facts, engaged, asof, booking)
-    return facts
 
 
-def _engaged(facts: ProviderFacts, engagements: list, asof: FactsAsOf, booking: bool) -> None:
-    """Count the active and recent assignments, book the windows and note the residents' ratings."""
-    since = asof.now - timedelta(days=RECENT_DAYS)
+def _engaged(engagements: Any, asof: FactsAsOf, booking: bool
+             ) -> tuple[int, int, tuple[TimeWindow, ...], dict[int, float]]:
+    """From a provider's engagements (JSON list, nulls for the matches that are not): the active and
+    recent assignments, the windows they book (when ``booking``) and the residents' average ratings."""
+    active = recent = 0
+    booked: list[TimeWindow] = []
     ratings: dict[int, list[int | None]] = {}
-    for status, start, end, resident_id, rating in engagements:
-        start, end = as_moment(start), as_moment(end)
-        if end > since:
-            facts.recent += start >= since
-            if status == ACCEPTED and end > asof.now:
-                facts.active += 1
-                if booking:
-                    facts.booked.append(TimeWindow(start, end))
-        if status == COMPLETED and resident_id in asof.resident_ids:
-            ratings.setdefault(int(resident_id), []).append(rating)
+    if engagements:
+        since = asof.now - timedelta(days=RECENT_DAYS)
+        for item in as_list(engagements):
+            if item is None:
+                continue
+            status, start, end, resident_id, rating = item
+            start, end = as_moment(start), as_moment(end)
+            if end > since:
+                recent += start >= since
+                if status == ACCEPTED and end > asof.now:
+                    active += 1
+                    if booking:
+                        booked.append(TimeWindow(start, end))
+            if status == COMPLETED and resident_id in asof.resident_ids:
+                ratings.setdefault(int(resident_id), []).append(rating)
+    served: dict[int, float] = {}
     for resident_id, given in ratings.items():
         rated = [r for r in given if r is not None]
-        facts.served[resident_id] = sum(rated) / len(rated) if rated else asof.prior_rating
+        served[resident_id] = sum(rated) / len(rated) if rated else asof.prior_rating
+    return active, recent, tuple(booked), served
 
 
 def _organization_facts(row: dict, asof: FactsAsOf) -> ProviderFacts:
     """An organization's facts: its own history, its area, and what its active members bring."""
-    facts = _facts(row, asof, booking=False, members=True)
+    completed, no_shows, cancelled, rating_sum, rating_count, engagements = as_list(row["history"])
+    facts = ProviderFacts(completed=int(completed or 0), no_shows=int(no_shows or 0), cancelled=int(cancelled or 0),
+                          rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0))
+    facts.active, facts.recent, _, facts.served = _engaged(engagements, asof, booking=False)
     facts.community_ids |= {int(row["area_id"])} | {int(a) for a in as_list(row["sub_areas"])}
     for languages, skills, capacity, years, certificates, areas in as_list(row["members"]):
         facts.languages |= set(as_list(languages))

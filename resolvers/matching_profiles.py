@@ -140,22 +140,6 @@ def certification(kind: str, verified: bool, issued_on, expires_on) -> Certifica
     return Certification(kind, bool(verified), as_date(issued_on), as_date(expires_on))
 
 
-def professional_profile(row: dict, facts: ProviderFacts) -> ProviderProfile:
-    """The engine's view of a professional: its raw row plus the facts loaded about it."""
-    return ProviderProfile(
-        id=row["id"], kind=PROFESSIONAL, name=row["name"], categories=stored_set(row["categories"]),
-        skills=stored_set(row["skills"]), certifications=tuple(facts.certifications),
-        languages=stored_set(row["languages"]), gender=gender_code(row["gender"]),
-        birth_date=as_date(row["birth_date"]), community_ids=frozenset(facts.community_ids),
-        location=location(row["latitude"], row["longitude"]), travel_km=row["travel_km"],
-        availability=stored_slots(row["availability"]), max_concurrent=row["max_concurrent"],
-        active_assignments=facts.active, booked=tuple(facts.booked), completed=facts.completed,
-        no_shows=facts.no_shows, cancelled=facts.cancelled, rating_sum=facts.rating_sum,
-        rating_count=facts.rating_count, recent_assignments=facts.recent, served_resident_ratings=facts.served,
-        years_experience=float(row["years_experience"] or 0),
-    )
-
-
 def organization_profile(row: dict, facts: ProviderFacts) -> ProviderProfile:
     """The engine's view of an organization (see the module's conventions)."""
     return ProviderProfile(
