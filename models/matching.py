@@ -109,13 +109,15 @@ replace the ``idx_match_<owner>_facts`` indexes of migration 0003, which read th
 WEEKLY_MINUTES_SQL = [
     """CREATE OR REPLACE FUNCTION linli_weekly_minutes(slots jsonb) RETURNS int4multirange
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT COALESCE(range_agg(int4range(
-           (s->>'weekday')::int * 1440 + substr(s->>'start', 1, 2)::int * 60 + substr(s->>'start', 4, 2)::int,
-           (s->>'weekday')::int * 1440 + substr(s->>'end', 1, 2)::int * 60 + substr(s->>'end', 4, 2)::int)),
-         '{}'::int4multirange)
-  FROM jsonb_array_elements(CASE jsonb_typeof(slots) WHEN 'array' THEN slots ELSE '[]'::jsonb END) s
-  WHERE s->>'weekday' ~ '^[0-6]$' AND s->>'start' ~ '^[0-2][0-9]:[0-5][0-9]$'
-    AND s->>'end' ~ '^[0-2][0-9]:[0-5][0-9]$' AND s->>'end' > s->>'start'
+  SELECT COALESCE(range_agg(int4range(day * 1440 + first, day * 1440 + last)), '{}'::int4multirange)
+  FROM jsonb_array_elements(CASE jsonb_typeof(slots) WHEN 'array' THEN slots ELSE '[]'::jsonb END) s,
+       LATERAL (SELECT (s->>'weekday')::int AS day,
+                       substr(s->>'start', 1, 2)::int * 60 + substr(s->>'start', 4, 2)::int AS first,
+                       CASE s->>'end' WHEN '00:00' THEN 1440  -- the engine's midnight at the end of the day
+                            ELSE substr(s->>'end', 1, 2)::int * 60 + substr(s->>'end', 4, 2)::int END AS last
+                WHERE s->>'weekday' ~ '^[0-6]$' AND s->>'start' ~ '^[0-2][0-9]:[0-5][0-9]$'
+                  AND s->>'end' ~ '^[0-2][0-9]:[0-5][0-9]$') m
+  WHERE last > first
 $$""",
     'ALTER TABLE "professional" ADD COLUMN IF NOT EXISTS "weekly_minutes" int4multirange '
     'GENERATED ALWAYS AS (linli_weekly_minutes("availability")) STORED',

@@ -25,7 +25,7 @@ from matching import ProviderProfile
 from matching.context import NeedContext
 from models import Need
 from models.enums import OrganizationStatus, ProfessionalStatus
-from models.matching import KM_PER_DEGREE, REACH_FACTOR, REACH_SLACK_KM, reach_box
+from models.matching import KM_PER_DEGREE, reach_box
 from resolvers.matching_facts import FactsAsOf, Focus, organizations, professionals
 from resolvers.matching_sql import Statement
 
@@ -45,11 +45,19 @@ def _real(sql: Statement, value: float) -> str:
 
 
 def _within_reach(sql: Statement, latitude: float, longitude: float) -> str:
-    """The professional ``p`` has a travel distance that reaches the point (with slack)."""
+    """The professional ``p`` has a travel distance that reaches the point, on a flat map with the
+    point's degrees of longitude (with slack).
+
+    The flat distance differs from the engine's haversine by less than ``d / 2000`` (relative) up to
+    latitude 70 for ``d`` km (mostly from reckoning longitude at the point's latitude, a
+    ``tan(latitude) * d / 6371`` error), so the reach ``travel_km * (1.002 + travel_km / 2000) + 0.01``
+    keeps everyone the engine would (tests/resolvers/test_matching_sql.py) while letting through only a
+    sliver more; the reach box of the index is wider still (``REACH_FACTOR``, ``REACH_SLACK_KM``).
+    """
     lat, lng = _real(sql, latitude), _real(sql, longitude)
     km_lat = _real(sql, KM_PER_DEGREE)
     km_lng = _real(sql, KM_PER_DEGREE * math.cos(math.radians(latitude)))
-    reach = f"(p.travel_km * {REACH_FACTOR} + {REACH_SLACK_KM})"
+    reach = "(p.travel_km * (1.002 + p.travel_km / 2000.0) + 0.01)"
     return (
         f"(p.travel_km IS NOT NULL AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL "
         f"AND ((p.latitude - {lat}) * {km_lat}) * ((p.latitude - {lat}) * {km_lat}) "
@@ -175,9 +183,10 @@ async def organizations_by_id(ids: Iterable[int], asof: FactsAsOf) -> list[Provi
 def _row_rules(sql: Statement, ctx: NeedContext) -> list[str]:
     """Necessary conditions of eligibility a professional's own rows decide, as SQL.
 
-    Gender, language and age exactly; availability as "a weekly slot holds the window's first
-    minute" (the merged hours covering the window must); qualifications and child-safety checks as
-    "holds a verified certificate of the kind, issued by the first day and valid on the last". The
+    Gender, language and age exactly; availability as the engine's rule on PostgreSQL (the merged
+    weekly minutes cover the window), as "a weekly slot holds the window's first minute" on SQLite;
+    qualifications and child-safety checks as "holds a verified certificate of the kind, issued by
+    the first day and valid on the last". The
     engine still checks every rule exactly: these only keep hopeless rows out.
     """
     need = ctx.need
@@ -186,9 +195,7 @@ def _row_rules(sql: Statement, ctx: NeedContext) -> list[str]:
         rules.append(f"p.gender = {sql.param(STORED_GENDERS[need.preferred_gender])}")
     if need.languages:
         rules.append(sql.json_has_any("p.languages", need.languages))
-    weekday, start_s, _ = ctx.segments[0]
-    minute = int(start_s) // 60
-    rules.append(sql.slot_holds("p", weekday, f"{minute // 60:02d}:{minute % 60:02d}"))
+    rules.append(sql.hours_cover("p", ctx.segments))
     groups = [ctx.qualification_any] if ctx.qualification_any else []
     groups += [frozenset({kind}) for kind in sorted(ctx.required_all | ctx.child_safety_all)]
     if not groups:

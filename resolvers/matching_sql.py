@@ -12,6 +12,7 @@ back raw are normalised here: JSON text to lists, ISO text to dates.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -77,16 +78,28 @@ class Statement:
             return f"{column} {operator} {self.param(value)}"
         return f"julianday({column}) {operator} julianday({self.param(value.isoformat())})"
 
+    def hours_cover(self, alias: str, segments: Sequence[tuple[int, float, float]]) -> str:
+        """The weekly hours of the professional ``alias`` cover every per-day segment (weekday, start
+        second, end second) of a window: as the engine's rule, on the whole minutes inside each segment.
+
+        On PostgreSQL the database keeps the slots as merged minutes of the week (``weekly_minutes``,
+        see ``models.matching.WEEKLY_MINUTES_SQL``): one multirange containment test per day. On SQLite,
+        a weekly slot holds the window's first minute (a necessary condition).
+        """
+        if not self.postgres:
+            weekday, start_s, _ = segments[0]
+            minute = int(start_s) // 60
+            return self.slot_holds(alias, weekday, f"{minute // 60:02d}:{minute % 60:02d}")
+        tests = []
+        for weekday, start_s, end_s in segments:
+            low, high = int(weekday) * 1440 + math.ceil(start_s / 60), int(weekday) * 1440 + math.floor(end_s / 60)
+            if high > low:
+                tests.append(f"{alias}.weekly_minutes @> int4range({self.param(low)}, {self.param(high)})")
+        return " AND ".join(tests) or "TRUE"
+
     def slot_holds(self, alias: str, weekday: int, hhmm: str) -> str:
         """A weekly slot of the professional ``alias`` (their ``availability`` JSON list) is on ``weekday``
-        and contains the minute ``hhmm``.
-
-        On PostgreSQL the database keeps the slots as minutes of the week too (``weekly_minutes``, see
-        ``models.matching.WEEKLY_MINUTES_SQL``): one multirange containment test.
-        """
-        if self.postgres:
-            hours, minutes = hhmm.split(":")
-            return f"{alias}.weekly_minutes @> {self.param(int(weekday) * 1440 + int(hours) * 60 + int(minutes))}::int"
+        and contains the minute ``hhmm`` (SQLite)."""
         day, minute = self.param(int(weekday)), self.param(hhmm)
         return (f"EXISTS (SELECT 1 FROM json_each({alias}.availability) a "
                 f"WHERE json_extract(a.value, '$.weekday') = {day} AND json_extract(a.value, '$.start') <= {minute} "
