@@ -29,6 +29,7 @@ from tortoise.context import TortoiseContext, tortoise_test_context
 from graphql_api.app import LinliGraphQL, create_app
 from graphql_api.context import Context
 from graphql_api.settings import Limits, Settings
+from models.list_indexes import list_index_sql
 from models.matching import extra_index_sql
 from resolvers.access import Role, Viewer
 
@@ -54,11 +55,12 @@ _template: list[str] = []  # the session's PostgreSQL template database, once ma
 
 async def postgres_template() -> str:
     """A database holding the empty schema, generated once per test session: each test's database is a copy
-    (``CREATE DATABASE ... TEMPLATE``, a file copy), much faster than generating forty tables per test."""
+    (``CREATE DATABASE ... TEMPLATE ... STRATEGY WAL_LOG``: for a database this small, twice as fast as a
+    file copy, which checkpoints first), much faster than generating forty tables per test."""
     if not _template:
         url = fresh_database_url()
         async with tortoise_test_context(["models"], db_url=url, timezone=TIMEZONE):
-            for statement in extra_index_sql("postgres"):  # what migrations add beyond the models
+            for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres")]:  # what migrations add
                 await connections.get("default").execute_script(statement)
         _template.append(url.rsplit("/", 1)[1])
     return _template[0]
@@ -82,7 +84,7 @@ async def db() -> AsyncIterator[Any]:
     name = url.rsplit("/", 1)[1]
     conn = await asyncpg.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1))
     try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{await postgres_template()}" STRATEGY FILE_COPY')
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{await postgres_template()}" STRATEGY WAL_LOG')
     finally:
         await conn.close()
     try:
