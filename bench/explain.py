@@ -1,13 +1,26 @@
 """Check that no statement takes more than 5 ms at city scale: EXPLAIN ANALYZE of everything the API sends.
 
     .venv/bin/python -m bench.explain                  # every shape of bench.shapes, every need filter and order
-    .venv/bin/python -m bench.explain --limit-ms 5     # exit 1 when a statement is slower
+    .venv/bin/python -m bench.explain --limit-ms 5     # exit 1 when a statement is slower or reads a table whole
+    .venv/bin/python -m bench.explain --strict         # ... counting the known, documented ones too
+    .venv/bin/python -m bench.explain --generic        # the generic plans PostgreSQL may cache for prepared statements
 
 The statements are captured from Tortoise's logger while the real app answers each benchmark shape
 (in-process, through httpx's ASGI transport) and while it answers the need list, the work queues and the
 organization directory with each filter and order the API offers. Each distinct statement is then run
 under ``EXPLAIN (ANALYZE, BUFFERS)`` three times on the seeded city (the best of three, so a cold cache
-does not count) and listed slowest first with the plan's outer node.
+does not count) and listed slowest first with the indexes its plan reads.
+
+Two checks fail the run: a statement slower than ``--limit-ms``, and a plan that reads a big table
+(over 10,000 rows) with a sequential scan, whatever its time (a small city hides a missing index, a big
+one does not). The statements that cannot honestly get under the limit on one 2-core machine are listed in
+:data:`KNOWN` with the reason and the remedy; they are still printed with their time, marked ``known``,
+and ``--strict`` counts them as failures too.
+
+``--generic`` plans each statement without its values (``PREPARE`` and ``EXPLAIN EXECUTE`` under
+``plan_cache_mode = force_generic_plan``): asyncpg prepares every statement, and after five runs PostgreSQL
+may keep a generic plan when it does not look dearer than the custom ones. A generic plan cannot use a partial
+index whose predicate needs the values (the open statuses) and takes ``LIMIT $n`` for a tenth of the rows.
 """
 
 from __future__ import annotations
@@ -19,6 +32,7 @@ import logging
 import random
 import re
 import sys
+from dataclasses import dataclass, field
 
 import asyncpg
 import httpx
@@ -36,6 +50,48 @@ NEED_LIST = """query($filter: NeedFilter, $order: NeedOrder!) {
 ORGANIZATIONS = """query($filter: OrganizationFilter, $order: OrganizationOrder!) {
   organizations(filter: $filter, orderBy: $order, first: 50) { totalCount edges { node { id } } } }"""
 STATISTICS = "query { needStatistics(since: \"2026-01-01T00:00:00+08:00\") { count } }"
+BIG_TABLE_ROWS = 10_000
+"""A sequential scan of a table with more rows than this is a missing index."""
+
+COUNTED_ROWS = 25_000
+"""An exact count past this many index entries does not take under 5 ms here (100-200 ns an entry on this shared
+2-core machine, index pages partly outside the 128 MB of shared buffers)."""
+SEARCH_REASON = ("free-text search of a text in {rows:,} needs: the grams index finds the candidates, but each is "
+                 "read and rechecked, and the planner (which multiplies the frequencies of the text's character "
+                 "pairs) expects a handful and sorts them all instead of walking the order's index.")
+COUNT_REASON = ("an exact totalCount of {rows:,} entries, already an index-only count (no table read): past ~25,000 "
+                "entries no index makes it faster. Remedy: a counter table kept by triggers (closing note of issue 8).")
+KNOWN = {
+    r'"created_at">=\$1 ORDER BY "window_start"': "a range of submission times ordered by service window: no "
+        "B-tree serves a range on one column and an order on another; the window index checks the range "
+        "inside the index (no table read for the rows it skips), but still walks the windows before the range.",
+    r'"created_at">=\$1 GROUP BY': "the yearly statistics aggregate every need of the period (500,000): an "
+        "aggregate reads each row once. Remedy: a rollup table per day, or the read replica.",
+}
+"""Statements known to stay above the limit at city scale (pattern of the statement: the reason); exact counts
+and searches of a frequent text are recognised by their plan (:meth:`Explained.known`)."""
+
+
+@dataclass
+class Explained:
+    """One statement's best time, the indexes and big sequential scans of its plan, or its error."""
+
+    sql: str
+    ms: float = 0.0
+    node: str = ""
+    indexes: set[str] = field(default_factory=set)
+    seq_scans: set[str] = field(default_factory=set)
+    error: str = ""
+    counted: int = 0  # for a bare count read by index-only scans without table reads: the entries counted
+    candidates: int = 0  # the needs the search index found
+
+    def known(self) -> str | None:
+        """The reason this statement may be slow, when it is a known one."""
+        if self.counted > COUNTED_ROWS:
+            return COUNT_REASON.format(rows=self.counted)
+        if self.candidates > COUNTED_ROWS // 5:
+            return SEARCH_REASON.format(rows=self.candidates)
+        return next((reason for pattern, reason in KNOWN.items() if re.search(pattern, self.sql)), None)
 
 
 class Capture(logging.Handler):
@@ -50,12 +106,13 @@ class Capture(logging.Handler):
             self.statements.setdefault(str(record.args[0]), list(record.args[1] or []))
 
 
-def documents(community: str) -> list[tuple[str, dict]]:
+def documents(community: str, resident: str) -> list[tuple[str, dict]]:
     """The need list under each filter and order, the organization directory, statistics."""
-    filters = [{}, {"communityId": community}, {"communityId": community, "openOnly": True},
-               {"category": "MEALS"}, {"status": ["SUBMITTED"]}, {"urgency": "CRITICAL"},
-               {"submittedAfter": "2026-10-01T00:00:00+08:00"}, {"communityId": community, "category": "MEALS"},
-               {"search": "助餐"}]
+    filters = [{}, {"communityId": community}, {"communityId": community, "openOnly": True}, {"openOnly": True},
+               {"category": "MEALS"}, {"status": ["SUBMITTED"]}, {"status": ["CLOSED"]}, {"urgency": "CRITICAL"},
+               {"urgency": "LOW"}, {"residentId": resident}, {"submittedAfter": "2026-10-01T00:00:00+08:00"},
+               {"submittedBefore": "2026-10-01T00:00:00+08:00"}, {"communityId": community, "category": "MEALS"},
+               {"communityId": community, "status": ["TRIAGED"]}, {"search": "助餐"}, {"search": "emergency"}]
     listed = [(NEED_LIST, {"filter": f, "order": o}) for f in filters
               for o in ("NEWEST", "OLDEST", "WINDOW_START", "URGENCY")]
     listed += [(ORGANIZATIONS, {"filter": f, "order": o}) for f in ({}, {"category": "MEALS"}, {"kind": "INCUBATED"})
@@ -74,8 +131,9 @@ async def capture(args: argparse.Namespace) -> dict[str, list]:
     rng = random.Random(7)
     work = [(s.query, v) for s in SHAPES if not s.write for v in await s.samples(conn, rng, 3)]
     community = await conn.fetchval("SELECT id FROM area WHERE kind = 'COMMUNITY' ORDER BY id LIMIT 1")
+    resident = await conn.fetchval("SELECT resident_id FROM need GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
     await conn.close()
-    work += documents(global_id("Area", community))
+    work += documents(global_id("Area", community), global_id("Resident", resident))
     token = issue_access_token(await Account.get(username="bench-admin"), BENCH_SECRET)[0]
     handler, logger = Capture(), logging.getLogger("tortoise.db_client")
     logger.addHandler(handler)
@@ -92,21 +150,112 @@ async def capture(args: argparse.Namespace) -> dict[str, list]:
     return handler.statements
 
 
-async def explain(url: str, statements: dict[str, list]) -> list[tuple[float, str, str]]:
-    """(best of three execution ms, outer plan node, statement) of each statement, slowest first."""
+def plan_nodes(node: dict):
+    """Every node of a JSON plan, depth first."""
+    yield node
+    for child in node.get("Plans", ()):
+        yield from plan_nodes(child)
+
+
+def index_only_count(sql: str, plan: dict) -> int:
+    """The entries a ``SELECT COUNT(*)`` counted when index-only scans without table reads did all its reading."""
+    scans = [node for node in plan_nodes(plan) if "Relation Name" in node]
+    if not sql.startswith("SELECT COUNT(*) FROM") or not scans or any(
+            node["Node Type"] != "Index Only Scan" or node.get("Heap Fetches", 0) > 0 for node in scans):
+        return 0
+    return sum(node["Actual Rows"] * node["Actual Loops"] for node in scans)
+
+
+async def run_explained(conn: asyncpg.Connection, sql: str, values: list, generic: bool) -> dict:
+    """The JSON plan of one run. EXPLAIN with parameters always plans for their values, so a generic plan is
+    shown by ``PREPARE`` and ``EXPLAIN EXECUTE`` with the values as literals."""
+    explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)"
+    if not generic or not values:
+        return json.loads(await conn.fetchval(f"{explain} {sql}", *values))[0]
+    await conn.execute(f"PREPARE linli_explained AS {sql}")
+    try:
+        return json.loads(await conn.fetchval(
+            f"{explain} EXECUTE linli_explained({', '.join(map(literal, values))})"))[0]
+    finally:
+        await conn.execute("DEALLOCATE linli_explained")
+
+
+def literal(value) -> str:
+    """An SQL literal of a captured value (its type comes from the prepared statement's parameter)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int | float):
+        return str(value).lower() if isinstance(value, bool) else repr(value)
+    if isinstance(value, list | tuple):
+        items = ('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
+        value = "{" + ",".join(items) + "}"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text.replace("'", "''") + "'"
+
+
+async def explain(url: str, statements: dict[str, list], generic: bool = False) -> list[Explained]:
+    """Each statement's best of three runs, its indexes and sequential scans of big tables, slowest first.
+
+    ``generic``: planned without the values (``plan_cache_mode = force_generic_plan``), as PostgreSQL may plan
+    a prepared statement (asyncpg prepares each one) after its fifth run.
+    """
     conn = await asyncpg.connect(seed_city.asyncpg_url(url))
-    timed = []
+    await conn.execute(f"SET plan_cache_mode = {'force_generic_plan' if generic else 'auto'}")
+    big = {row["relname"] for row in await conn.fetch(
+        "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > $1", BIG_TABLE_ROWS)}
+    done = []
     try:
         for sql, values in statements.items():
-            best, node = float("inf"), ""
-            for _ in range(3):
-                plan = json.loads(await conn.fetchval(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", *values))[0]
-                best = min(best, plan["Execution Time"])
-                node = plan["Plan"]["Node Type"]
-            timed.append((best, node, sql))
+            result = Explained(sql, ms=float("inf"))
+            try:
+                for _ in range(3):
+                    plan = await run_explained(conn, sql, values, generic)
+                    result.ms = min(result.ms, plan["Execution Time"])
+            except asyncpg.PostgresError as error:  # a statement the database refuses is a finding too
+                result.ms, result.error = 0.0, f"{type(error).__name__}: {error}"
+                done.append(result)
+                continue
+            result.node = plan["Plan"]["Node Type"]
+            result.counted = index_only_count(sql, plan["Plan"])
+            for node in plan_nodes(plan["Plan"]):
+                if "Index Name" in node:
+                    result.indexes.add(node["Index Name"])
+                if node.get("Index Name") == "idx_need_search_grams":
+                    result.candidates += node["Actual Rows"] * node["Actual Loops"]
+                if node["Node Type"] == "Seq Scan" and node["Relation Name"] in big:
+                    result.seq_scans.add(node["Relation Name"])
+            done.append(result)
     finally:
         await conn.close()
-    return sorted(timed, reverse=True)
+    return sorted(done, key=lambda e: e.ms, reverse=True)
+
+
+def short(sql: str) -> str:
+    """The statement with its column lists elided (``SELECT … FROM``), on one line."""
+    return re.sub(r"SELECT (?:(?!\bFROM\b).)*? FROM", "SELECT … FROM", " ".join(sql.split()), count=1)
+
+
+def report(timed: list[Explained], limit_ms: float, show: int, strict: bool) -> int:
+    """Print the slowest statements and the findings; the number of failures."""
+    print(f"{len(timed)} distinct statements; slowest first (best of three, ms):")
+    for e in timed[:show]:
+        print(f"{e.ms:8.2f}  {e.node:<16} {', '.join(sorted(e.indexes)) or '-':<44.44} {short(e.sql)[:160]}")
+    failures = 0
+    for e in timed:
+        problems = [p for p, bad in ((f"{e.ms:.1f} ms", e.ms > limit_ms),
+                                     (f"Seq Scan on {', '.join(sorted(e.seq_scans))}", e.seq_scans),
+                                     (e.error, e.error)) if bad]
+        if problems:
+            reason = e.known() if not e.error else None
+            failed = strict or reason is None
+            failures += failed
+            print(f"{'FAIL' if failed else 'known'}  {'; '.join(problems)}: {short(e.sql)[:300]}")
+            if reason and not failed:
+                print(f"       {reason}")
+    print(f"{sum(e.ms > limit_ms for e in timed)} above {limit_ms:g} ms, "
+          f"{sum(bool(e.seq_scans) for e in timed)} reading a table of over {BIG_TABLE_ROWS:,} rows whole, "
+          f"{sum(bool(e.error) for e in timed)} refused; {failures} failing")
+    return failures
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -114,15 +263,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--limit-ms", type=float, default=5.0)
     parser.add_argument("--show", type=int, default=15, help="how many of the slowest to print")
+    parser.add_argument("--strict", action="store_true", help="the known slow statements fail the run too")
+    parser.add_argument("--generic", action="store_true", help="generic plans, as for a prepared statement")
     args = parser.parse_args(argv)
     statements = asyncio.run(capture(args))
-    timed = asyncio.run(explain(args.database_url, statements))
-    print(f"{len(timed)} distinct statements; slowest first (best of three, ms):")
-    for ms, node, sql in timed[:args.show]:
-        print(f"{ms:8.2f}  {node:<22} {sql[:230]}")
-    slow = [t for t in timed if t[0] > args.limit_ms]
-    print(f"{len(slow)} above {args.limit_ms:g} ms")
-    sys.exit(1 if slow else 0)
+    timed = asyncio.run(explain(args.database_url, statements, args.generic))
+    sys.exit(1 if report(timed, args.limit_ms, args.show, args.strict) else 0)
 
 
 if __name__ == "__main__":
