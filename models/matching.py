@@ -95,16 +95,77 @@ END $$""",
 need's window changes, so a provider's engagements and the residents they served are read from one
 covering index of their matches without visiting a need per match."""
 
-MATCH_FACTS_INDEX_SQL = [
-    *(f'CREATE INDEX IF NOT EXISTS "idx_match_{owner}_history" ON "match" ("{owner}_id", "status") '
-      f'INCLUDE ("no_show", "responded_at", "rating", "need_resident_id", "need_window_start", "need_window_end") '
-      f'WHERE "{owner}_id" IS NOT NULL' for owner in ("professional", "organization")),
-    'DROP INDEX IF EXISTS "idx_match_professional_facts"',
-    'DROP INDEX IF EXISTS "idx_match_organization_facts"',
+PROVIDER_RECORD_SQL = [
+    """CREATE TABLE IF NOT EXISTS "provider_record" (
+    "owner" char(1) NOT NULL, "owner_id" int NOT NULL,
+    "completed" int NOT NULL DEFAULT 0, "no_shows" int NOT NULL DEFAULT 0, "cancelled" int NOT NULL DEFAULT 0,
+    "rating_sum" bigint NOT NULL DEFAULT 0, "rating_count" int NOT NULL DEFAULT 0,
+    PRIMARY KEY ("owner", "owner_id"))""",
+    """CREATE OR REPLACE FUNCTION linli_record_add(kind char, who int, m match, sign int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  done int := (m.status = 'COMPLETED')::int;
+  missed int := COALESCE(m.no_show, false)::int;
+  dropped int := (m.status = 'DECLINED' OR (m.status = 'WITHDRAWN' AND m.responded_at IS NOT NULL))::int;
+  rated int := (m.rating IS NOT NULL)::int;
+BEGIN
+  IF who IS NULL OR done + missed + dropped + rated = 0 THEN
+    RETURN;  -- proposals, acceptances and silent withdrawals change no record: no row is locked for them
+  END IF;
+  INSERT INTO provider_record AS r (owner, owner_id, completed, no_shows, cancelled, rating_sum, rating_count)
+  VALUES (kind, who, sign * done, sign * missed, sign * dropped, sign * COALESCE(m.rating, 0), sign * rated)
+  ON CONFLICT (owner, owner_id) DO UPDATE SET completed = r.completed + EXCLUDED.completed,
+    no_shows = r.no_shows + EXCLUDED.no_shows, cancelled = r.cancelled + EXCLUDED.cancelled,
+    rating_sum = r.rating_sum + EXCLUDED.rating_sum, rating_count = r.rating_count + EXCLUDED.rating_count;
+END $$""",
+    """CREATE OR REPLACE FUNCTION linli_match_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM linli_record_add('P', OLD.professional_id, OLD, -1);
+    PERFORM linli_record_add('O', OLD.organization_id, OLD, -1);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM linli_record_add('P', NEW.professional_id, NEW, 1);
+    PERFORM linli_record_add('O', NEW.organization_id, NEW, 1);
+  END IF;
+  RETURN NULL;
+END $$""",
+    """DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'trg_match_record') THEN
+    LOCK TABLE match IN SHARE MODE;
+    CREATE TRIGGER trg_match_record AFTER INSERT OR DELETE OR UPDATE OF status, no_show, responded_at, rating,
+      professional_id, organization_id ON match FOR EACH ROW EXECUTE FUNCTION linli_match_record();
+    DELETE FROM provider_record;
+    INSERT INTO provider_record (owner, owner_id, completed, no_shows, cancelled, rating_sum, rating_count)
+    SELECT owner, owner_id, count(*) FILTER (WHERE status = 'COMPLETED'), count(*) FILTER (WHERE no_show),
+           count(*) FILTER (WHERE status = 'DECLINED' OR (status = 'WITHDRAWN' AND responded_at IS NOT NULL)),
+           COALESCE(sum(rating), 0), count(rating)
+    FROM (SELECT 'P' AS owner, professional_id AS owner_id, * FROM match WHERE professional_id IS NOT NULL
+          UNION ALL SELECT 'O', organization_id, * FROM match WHERE organization_id IS NOT NULL) m
+    GROUP BY owner, owner_id;
+  END IF;
+END $$""",
 ]
-"""Covering indexes of a provider's matches: the track record and engagements without the table (they
-replace the ``idx_match_<owner>_facts`` indexes of migration 0003, which read the need per match)."""
+"""PostgreSQL: each provider's track record (services completed, no-shows, cancellations, the sum and count
+of ratings) kept up to date by a trigger on ``match`` in the transaction that changes a match, so ranking
+reads one row per provider whatever the length of its history (it grows by every service, for years)."""
 
+MATCH_FACTS_INDEX_SQL = [
+    *(f'CREATE INDEX IF NOT EXISTS "idx_match_{owner}_engaged" ON "match" ("{owner}_id", "need_window_end") '
+      f'INCLUDE ("status", "need_window_start", "need_resident_id", "rating") '
+      f"WHERE \"{owner}_id\" IS NOT NULL AND status IN ('ACCEPTED', 'COMPLETED')"
+      for owner in ("professional", "organization")),
+    'CREATE INDEX IF NOT EXISTS "idx_match_served_resident" ON "match" ("need_resident_id") '
+    "INCLUDE (\"professional_id\", \"organization_id\", \"need_window_start\", \"need_window_end\", \"rating\") "
+    "WHERE status = 'COMPLETED'",
+    *(f'DROP INDEX IF EXISTS "idx_match_{owner}_{kind}"' for owner in ("professional", "organization")
+      for kind in ("facts", "history")),
+]
+"""Indexes of a provider's engagements: its accepted and completed matches by the end of their window (the
+recent ones are a range of it), and the completed matches of a resident (continuity); the track-record
+indexes of migration 0003 (``idx_match_<owner>_facts``) are dropped, the record being kept in
+``provider_record``."""
 
 WEEKLY_MINUTES_SQL = [
     """CREATE OR REPLACE FUNCTION linli_weekly_minutes(slots jsonb) RETURNS int4multirange
@@ -172,13 +233,13 @@ def extra_index_sql(dialect: str) -> list[str]:
     ``professional_id``), on every database. On PostgreSQL: a GIN index on the care categories of
     professionals, which answers ``categories @> '["MEALS"]'``; a GiST index on the box each
     professional reaches (:func:`reach_box`), which finds who can travel to a point, and which the
-    planner ANDs with the GIN one; covering indexes of a provider's matches, from which the
-    track record and engagements are read without visiting the table; and columns the database
-    derives, :data:`NEED_FACTS_ON_MATCH_SQL`, :data:`WEEKLY_MINUTES_SQL` and :data:`AREA_IDS_SQL` (the
-    matching queries read them on PostgreSQL only). Migrations apply them with ``RunPython`` (the
+    planner ANDs with the GIN one; covering indexes of a provider's recent engagements and of a
+    resident's completed services; and what the database derives, :data:`NEED_FACTS_ON_MATCH_SQL`,
+    :data:`PROVIDER_RECORD_SQL`, :data:`WEEKLY_MINUTES_SQL` and :data:`AREA_IDS_SQL` (the matching queries
+    read them on PostgreSQL only). Migrations apply them with ``RunPython`` (the
     statements are idempotent).
     """
     if dialect != "postgres":
         return [SERVICE_AREA_INDEX_SQL]
     return [SERVICE_AREA_INDEX_SQL, CATEGORIES_GIN_SQL, REACH_INDEX_SQL, *NEED_FACTS_ON_MATCH_SQL,
-            *MATCH_FACTS_INDEX_SQL, *WEEKLY_MINUTES_SQL, *AREA_IDS_SQL]
+            *PROVIDER_RECORD_SQL, *MATCH_FACTS_INDEX_SQL, *WEEKLY_MINUTES_SQL, *AREA_IDS_SQL]

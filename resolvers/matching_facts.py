@@ -2,10 +2,12 @@
 
 The pre-filter's ``WHERE`` picks the rows and each picked row's facts come back as correlated
 subqueries in the same statement, which the database runs only for the rows that pass, through the
-per-provider indexes (``certification(professional_id, kind)``, the covering ``match`` indexes of
+per-provider indexes (``certification(professional_id, kind)``, the ``match`` indexes of
 ``models.matching.extra_index_sql``, ...). So loading 10 or 1,000 candidates is one round trip per
-provider kind, and none scans a whole table. (PostgreSQL's JIT is off for the app's connections:
-the subqueries' estimated cost can pass ``jit_above_cost``, and compiling cost more than the query.)
+provider kind, and none scans a whole table. On PostgreSQL the track record is the row the database
+keeps per provider (``provider_record``), so a provider's cost does not grow with its history.
+(PostgreSQL's JIT is off for the app's connections: the subqueries' estimated cost can pass
+``jit_above_cost``, and compiling cost more than the query.)
 
 Facts per provider: certificates; communities served; the track record (``completed``: COMPLETED
 matches; ``no_shows``: matches marked so; ``cancelled``: DECLINED ones and WITHDRAWN ones the
@@ -86,23 +88,32 @@ def _certificates(sql: Statement, owner: str, kinds: str = "") -> str:
     return sql.rows_list(CERTIFICATE, f"FROM certification c WHERE c.professional_id = {owner}{kinds}")
 
 
-def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
-    """Track record and engagements of the provider whose id is ``owner``, from one scan of its
-    matches (on PostgreSQL the covering index ``idx_match_<owner>_history``, with the need's window and
-    resident copied onto each match): the counts and rating sums, then the accepted or completed
-    matches whose window ended in the last 30 days or later, or whose resident is one of the given ones
-    (continuity), with their window, resident and rating (null for the others; SQLite reads the need
-    of each to tell)."""
+def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> tuple[str, str]:
+    """Track record and engagements of the provider whose id is ``owner`` (``column`` of ``match``): a
+    ``WITH`` clause for the statement (or ``""``) and the ``history`` column, a JSON list of the counts of
+    completed services, no-shows and cancellations, the sum and count of ratings, then the accepted or
+    completed matches whose window ended in the last 30 days or later, or whose resident is one of the
+    given ones (continuity), each with its status, window, resident and rating.
+
+    PostgreSQL reads the record kept in ``provider_record`` (one row per provider), the recent engagements
+    as a range of ``idx_match_<owner>_engaged`` and the residents' completed services once for the
+    statement (``served``), so the cost per provider does not grow with its history. SQLite scans the
+    provider's matches (and reads the need of each accepted or completed one).
+    """
     since = asof.now - timedelta(days=RECENT_DAYS)
-    need = "m.need_" if sql.postgres else "n."  # PostgreSQL: the need's facts copied onto the match
-    recent = sql.moment(f"{need}window_end", ">", since)
-    if asof.resident_ids:
-        recent = f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids(f'{need}resident_id', asof.resident_ids)}))"
-    engaged = sql.json_array("m.status", f"{need}window_start", f"{need}window_end", f"{need}resident_id", "m.rating")
     if sql.postgres:
-        engagement = f"CASE WHEN {recent} THEN {engaged} END"
-    else:
-        engagement = sql.json_embed(f"(SELECT {engaged} FROM need n WHERE n.id = m.need_id AND {recent})")
+        return _history_postgres(sql, column, owner, asof, since)
+    return "", _history_scan(sql, column, owner, asof, since)
+
+
+def _history_scan(sql: Statement, column: str, owner: str, asof: FactsAsOf, since: datetime) -> str:
+    """:func:`_history` from the provider's matches and their needs (SQLite; on PostgreSQL the tests'
+    reference for the kept record)."""
+    recent = sql.moment("n.window_end", ">", since)
+    if asof.resident_ids:
+        recent = f"({recent} OR (m.status = '{COMPLETED}' AND {sql.in_ids('n.resident_id', asof.resident_ids)}))"
+    engaged = sql.json_array("m.status", "n.window_start", "n.window_end", "n.resident_id", "m.rating")
+    engagement = sql.json_embed(f"(SELECT {engaged} FROM need n WHERE n.id = m.need_id AND {recent})")
     history = sql.json_array(
         f"COUNT(*) FILTER (WHERE m.status = '{COMPLETED}')", "COUNT(*) FILTER (WHERE m.no_show)",
         f"COUNT(*) FILTER (WHERE m.status = '{DECLINED}' OR (m.status = '{WITHDRAWN}' AND m.responded_at IS NOT NULL))",
@@ -110,6 +121,25 @@ def _history(sql: Statement, column: str, owner: str, asof: FactsAsOf) -> str:
         f"{sql.json_agg(engagement)} FILTER (WHERE m.status IN ('{ACCEPTED}', '{COMPLETED}'))",
     )
     return f"(SELECT {history} FROM match m WHERE m.{column} = {owner}) AS history"
+
+
+def _history_postgres(sql: Statement, column: str, owner: str, asof: FactsAsOf, since: datetime) -> tuple[str, str]:
+    """:func:`_history` on PostgreSQL (see there)."""
+    kind = "P" if column == "professional_id" else "O"
+    after = sql.param(since)
+    item = "json_build_array(m.status, m.need_window_start, m.need_window_end, m.need_resident_id, m.rating)"
+    engaged = (f"SELECT {item} AS item FROM match m WHERE m.{column} = {owner} "
+               f"AND m.status IN ('{ACCEPTED}', '{COMPLETED}') AND m.need_window_end > {after}")
+    prefix = ""
+    if asof.resident_ids:  # their completed services that are not recent (those are in the range above)
+        prefix = (f"WITH served AS MATERIALIZED (SELECT m.{column} AS owner, {item} AS item FROM match m "
+                  f"WHERE m.status = '{COMPLETED}' AND {sql.in_ids('m.need_resident_id', asof.resident_ids)} "
+                  f"AND m.need_window_end <= {after} AND m.{column} IS NOT NULL) ")
+        engaged += f" UNION ALL SELECT s.item FROM served s WHERE s.owner = {owner}"
+    record = ("json_build_array(COALESCE(r.completed, 0), COALESCE(r.no_shows, 0), COALESCE(r.cancelled, 0), "
+              f"COALESCE(r.rating_sum, 0), COALESCE(r.rating_count, 0), (SELECT json_agg(e.item) FROM ({engaged}) e))")
+    return prefix, (f"(SELECT {record} FROM (SELECT 1) AS one LEFT JOIN provider_record r "
+                    f"ON r.owner = '{kind}' AND r.owner_id = {owner}) AS history")
 
 
 async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p.id", focus: Focus | None = None
@@ -134,9 +164,10 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
         instead |= {column: "'[]'" for column, wanted in (("languages", focus.languages), ("skills", focus.skills))
                     if not wanted}
     columns = ", ".join(f"{instead[c]} AS {c}" if c in instead else f"p.{c}" for c in PRO_COLUMNS)
+    prefix, history = _history(sql, "professional_id", "p.id", asof)
     rows = await sql.records(
-        f"SELECT {columns}, {certificates} AS certificates, {areas} AS areas, "
-        f"{_history(sql, 'professional_id', 'p.id', asof)} FROM professional p WHERE {condition} {suffix}"
+        f"{prefix}SELECT {columns}, {certificates} AS certificates, {areas} AS areas, "
+        f"{history} FROM professional p WHERE {condition} {suffix}"
     )
     served = None if focus is None else frozenset({focus.community_id})
     return [_professional(row, asof, served) for row in rows]
@@ -153,10 +184,11 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
               "to_json(mp.area_ids)" if sql.postgres else
               sql.json_embed(f"(SELECT {sql.json_agg('s.area_id')} FROM professional_service_area s "
                              "WHERE s.professional_id = mp.id)"))
+    prefix, history = _history(sql, "organization_id", "o.id", asof)
     rows = await sql.records(
-        f"SELECT {ORG_COLUMNS}, {sql.rows_list(member, members)} AS members, "
+        f"{prefix}SELECT {ORG_COLUMNS}, {sql.rows_list(member, members)} AS members, "
         f"{sql.column_list('a.id', 'FROM area a WHERE a.parent_id = o.area_id')} AS sub_areas, "
-        f"{_history(sql, 'organization_id', 'o.id', asof)} FROM organization o WHERE {condition} ORDER BY o.id"
+        f"{history} FROM organization o WHERE {condition} ORDER BY o.id"
     )
     return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
 

@@ -52,7 +52,7 @@ async def test_ranking_with_the_indexes_equals_ranking_every_professional():
     for statement in extra_index_sql("postgres"):
         await client.execute_script(statement)
     names = {row["indexname"] for row in await client.execute_query_dict("SELECT indexname FROM pg_indexes")}
-    assert {"idx_professional_reach", "idx_match_professional_history", "idx_professional_categories_gin"} <= names
+    assert {"idx_professional_reach", "idx_match_professional_engaged", "idx_professional_categories_gin"} <= names
     _, here, there = await make_areas()
     await Area.filter(id=there.id).update(latitude=here.latitude + 0.03, longitude=here.longitude + 0.03)
     rng = random.Random(11)
@@ -150,3 +150,115 @@ async def test_matches_carry_their_needs_window_and_resident():
     await need.save()
     [row] = await _derived(query, match.id)
     assert (row["need_window_start"], row["need_window_end"]) == (need.window_start, need.window_end)
+
+
+RECORD = """SELECT owner, owner_id, completed, no_shows, cancelled, rating_sum, rating_count FROM provider_record
+WHERE completed <> 0 OR no_shows <> 0 OR cancelled <> 0 OR rating_sum <> 0 OR rating_count <> 0"""
+RECOUNTED = """SELECT owner, owner_id, count(*) FILTER (WHERE status = 'COMPLETED') AS completed,
+  count(*) FILTER (WHERE no_show) AS no_shows,
+  count(*) FILTER (WHERE status = 'DECLINED' OR (status = 'WITHDRAWN' AND responded_at IS NOT NULL)) AS cancelled,
+  COALESCE(sum(rating), 0) AS rating_sum, count(rating) AS rating_count
+FROM (SELECT 'P' AS owner, professional_id AS owner_id, * FROM match WHERE professional_id IS NOT NULL
+      UNION ALL SELECT 'O', organization_id, * FROM match WHERE organization_id IS NOT NULL) m
+GROUP BY owner, owner_id"""
+
+
+def _records(rows: list[dict]) -> dict:
+    return {(r["owner"].strip(), r["owner_id"]): tuple(int(r[k]) for k in ("completed", "no_shows", "cancelled",
+                                                                          "rating_sum", "rating_count"))
+            for r in rows if any(r[k] for k in ("completed", "no_shows", "cancelled", "rating_sum", "rating_count"))}
+
+
+async def test_the_kept_track_record_equals_a_recount_after_any_writes():
+    """``provider_record`` (kept by the trigger of ``PROVIDER_RECORD_SQL``) equals the counts recomputed from
+    every match after random inserts, status changes, ratings, no-shows, a change of provider, bulk updates
+    and deletes, for professionals and organizations."""
+    from models import Match
+    from models.enums import MatchStatus, ProviderKind
+    from tests.factories_matching import make_service_org
+
+    _, here, _ = await make_areas()
+    carers = [await make_carer(here, f"护理员{i}") for i in range(4)]
+    org = await make_service_org(here, "助老社", carers[:2])
+    needs = [await make_open_need(await make_elder(here, f"老人{i}")) for i in range(6)]
+    rng = random.Random(21)
+    statuses = list(MatchStatus)
+    matches = []
+    for step in range(120):
+        action = rng.random()
+        if action < 0.35 or not matches:
+            by_org = rng.random() < 0.25
+            kind = ProviderKind.ORGANIZATION if by_org else ProviderKind.PROFESSIONAL
+            matches.append(await Match.create(
+                need=rng.choice(needs), provider_kind=kind,
+                professional=None if by_org else rng.choice(carers), organization=org if by_org else None,
+                status=rng.choice(statuses), rating=rng.choice((None, 3, 5)), no_show=rng.random() < 0.1,
+                responded_at=rng.choice((None, needs[0].created_at)), proposed_by="test"))
+        elif action < 0.75:
+            match = rng.choice(matches)
+            match.status = rng.choice(statuses)
+            match.rating = rng.choice((None, 1, 4, 5))
+            match.no_show = rng.random() < 0.2
+            match.responded_at = rng.choice((None, needs[0].created_at))
+            if match.professional_id is not None and rng.random() < 0.2:
+                match.professional_id = rng.choice(carers).id
+            await match.save()
+        elif action < 0.85:
+            await Match.filter(id__in=[m.id for m in rng.sample(matches, min(3, len(matches)))]).update(
+                status=rng.choice(statuses), rating=rng.choice((None, 2)))
+        else:
+            gone = matches.pop(rng.randrange(len(matches)))
+            await gone.delete()
+        if step % 20 == 19:
+            assert _records(await _derived(RECORD)) == _records(await _derived(RECOUNTED))
+    assert _records(await _derived(RECORD))  # the sequence did leave records to compare
+
+
+async def test_history_read_from_the_kept_facts_equals_a_scan_of_the_matches():
+    """The history the ranking reads on PostgreSQL (kept record, recent engagements, the residents' served
+    providers) equals the plain scan of every match and its need, for professionals and an organization."""
+    from datetime import UTC, datetime, timedelta
+
+    from models import Match
+    from models.enums import MatchStatus, ProviderKind
+    from resolvers.matching_facts import _history_postgres, _history_scan
+    from resolvers.matching_sql import Statement, as_list
+    from tests.factories_matching import make_service_org
+
+    _, here, _ = await make_areas()
+    carers = [await make_carer(here, f"护理员{i}") for i in range(5)]
+    org = await make_service_org(here, "助老社", carers[:2])
+    elders = [await make_elder(here, f"老人{i}") for i in range(4)]
+    rng = random.Random(4)
+    for _ in range(60):
+        need = await make_open_need(rng.choice(elders), days=rng.choice((-90, -40, -20, -1, 3, 10)))
+        by_org = rng.random() < 0.2
+        await Match.create(need=need, provider_kind=ProviderKind.ORGANIZATION if by_org else ProviderKind.PROFESSIONAL,
+                           professional=None if by_org else rng.choice(carers), organization=org if by_org else None,
+                           status=rng.choice(list(MatchStatus)), rating=rng.choice((None, 2, 5)),
+                           no_show=rng.random() < 0.1, proposed_by="test")
+    now = datetime.now(UTC)
+    for residents in (frozenset(), frozenset({elders[0].id}), frozenset({elders[1].id, elders[2].id})):
+        asof = FactsAsOf(now, residents, 4.0)
+        since = now - timedelta(days=30)
+        for table, column in (("professional", "professional_id"), ("organization", "organization_id")):
+            found = []
+            for build in ("kept", "scan"):
+                sql = Statement()
+                if build == "kept":
+                    prefix, history = _history_postgres(sql, column, "x.id", asof, since)
+                else:
+                    prefix, history = "", _history_scan(sql, column, "x.id", asof, since)
+                rows = await sql.rows(f"{prefix}SELECT x.id, {history} FROM {table} x ORDER BY x.id")
+                found.append({r["id"]: _normal(as_list(r["history"])) for r in rows})
+            assert found[0] == found[1]
+            assert any(h[5] for h in found[0].values()) or not residents
+
+
+def _normal(history: list) -> tuple:
+    """Counts as ints, engagements as a sorted tuple (their order is not part of the answer)."""
+    from resolvers.matching_sql import as_list
+
+    *counts, engagements = history
+    items = sorted(tuple(str(v) for v in item) for item in as_list(engagements) if item is not None)
+    return (*(int(c or 0) for c in counts), tuple(items))
