@@ -30,7 +30,7 @@ from bench.city import City, Table
 from bench.progress import Progress
 from graphql_api.settings import Settings
 from models.list_indexes import list_index_sql
-from models.matching import extra_index_sql
+from models.matching import derived_backfill_sql, extra_index_sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/linli_bench"
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -82,6 +82,8 @@ async def load(url: str, city: City) -> None:
     """Fill every table, fix the sequences and analyse."""
     conn = await asyncpg.connect(asyncpg_url(url))
     try:
+        # the derived matching facts are filled once at the end, set-based, instead of by a trigger per row
+        await conn.execute("SET session_replication_role = replica")
         for make in (city.area_table, city.professional_table, city.service_area_table, city.certification_table,
                      city.organization_table, city.membership_table, city.resident_table):
             await copy_table(conn, make())
@@ -91,8 +93,15 @@ async def load(url: str, city: City) -> None:
         for name in SEQUENCED:
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                                f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)")
-        # the service-area triggers rewrote every professional row once (``area_ids``): compact the table
+        await conn.execute("SET session_replication_role = DEFAULT")
+        backfills = derived_backfill_sql()
+        with Progress("derived matching facts", len(backfills)) as bar:
+            for statement in backfills:
+                await conn.execute(statement)
+                bar.advance(1)
+        # the backfill rewrote every professional and match row once: compact the two tables
         await conn.execute("VACUUM FULL professional")
+        await conn.execute("VACUUM FULL match")
         await conn.execute("VACUUM ANALYZE")  # also sets the visibility map: counts become index-only scans
     finally:
         await conn.close()

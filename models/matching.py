@@ -60,6 +60,27 @@ REACH_INDEX_SQL = (
     f'CREATE INDEX IF NOT EXISTS "idx_professional_reach" ON "professional" USING GIST (({reach_box()})) '
     "WHERE travel_km IS NOT NULL AND latitude IS NOT NULL AND longitude IS NOT NULL"
 )
+NEED_FACTS_BACKFILL = """UPDATE match m SET need_resident_id = n.resident_id, need_window_start = n.window_start,
+           need_window_end = n.window_end FROM need n WHERE n.id = m.need_id"""
+RECORD_BACKFILL = """INSERT INTO provider_record
+    (owner, owner_id, completed, no_shows, cancelled, rating_sum, rating_count)
+    SELECT owner, owner_id, count(*) FILTER (WHERE status = 'COMPLETED'), count(*) FILTER (WHERE no_show),
+           count(*) FILTER (WHERE status = 'DECLINED' OR (status = 'WITHDRAWN' AND responded_at IS NOT NULL)),
+           COALESCE(sum(rating), 0), count(rating)
+    FROM (SELECT 'P' AS owner, professional_id AS owner_id, * FROM match WHERE professional_id IS NOT NULL
+          UNION ALL SELECT 'O', organization_id, * FROM match WHERE organization_id IS NOT NULL) m
+    GROUP BY owner, owner_id"""
+AREA_IDS_BACKFILL = """UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
+      WHERE s.professional_id = p.id ORDER BY s.area_id)
+    WHERE p.id IN (SELECT DISTINCT professional_id FROM professional_service_area)"""
+
+
+def derived_backfill_sql() -> list[str]:
+    """PostgreSQL: fill every derived column and table of the matching pre-filter from scratch (for a bulk
+    load made with the triggers off, ``session_replication_role = replica``: ``bench.seed_city``)."""
+    return [NEED_FACTS_BACKFILL, "DELETE FROM provider_record", RECORD_BACKFILL, AREA_IDS_BACKFILL]
+
+
 NEED_FACTS_ON_MATCH_SQL = [
     'ALTER TABLE "match" ADD COLUMN IF NOT EXISTS "need_resident_id" int, '
     'ADD COLUMN IF NOT EXISTS "need_window_start" timestamptz, ADD COLUMN IF NOT EXISTS "need_window_end" timestamptz',
@@ -85,8 +106,7 @@ BEGIN
                          OR OLD.window_start IS DISTINCT FROM NEW.window_start
                          OR OLD.window_end IS DISTINCT FROM NEW.window_end)
       EXECUTE FUNCTION linli_need_facts_to_matches();
-    UPDATE match m SET need_resident_id = n.resident_id, need_window_start = n.window_start,
-           need_window_end = n.window_end FROM need n WHERE n.id = m.need_id;
+    """ + NEED_FACTS_BACKFILL + """;
   END IF;
 END $$""",
 ]
@@ -137,13 +157,7 @@ BEGIN
     CREATE TRIGGER trg_match_record AFTER INSERT OR DELETE OR UPDATE OF status, no_show, responded_at, rating,
       professional_id, organization_id ON match FOR EACH ROW EXECUTE FUNCTION linli_match_record();
     DELETE FROM provider_record;
-    INSERT INTO provider_record (owner, owner_id, completed, no_shows, cancelled, rating_sum, rating_count)
-    SELECT owner, owner_id, count(*) FILTER (WHERE status = 'COMPLETED'), count(*) FILTER (WHERE no_show),
-           count(*) FILTER (WHERE status = 'DECLINED' OR (status = 'WITHDRAWN' AND responded_at IS NOT NULL)),
-           COALESCE(sum(rating), 0), count(rating)
-    FROM (SELECT 'P' AS owner, professional_id AS owner_id, * FROM match WHERE professional_id IS NOT NULL
-          UNION ALL SELECT 'O', organization_id, * FROM match WHERE organization_id IS NOT NULL) m
-    GROUP BY owner, owner_id;
+    """ + RECORD_BACKFILL + """;
   END IF;
 END $$""",
 ]
@@ -213,9 +227,7 @@ BEGIN
       REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION linli_refresh_area_ids();
     CREATE TRIGGER trg_service_area_changed AFTER UPDATE ON professional_service_area
       REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION linli_refresh_area_ids();
-    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
-      WHERE s.professional_id = p.id ORDER BY s.area_id)
-    WHERE p.id IN (SELECT DISTINCT professional_id FROM professional_service_area);
+    """ + AREA_IDS_BACKFILL + """;
   END IF;
 END $$""",
     'CREATE INDEX IF NOT EXISTS "idx_professional_area_ids" ON "professional" USING GIN ("area_ids")',
