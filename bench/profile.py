@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import pstats
 import random
 import time
@@ -30,6 +31,34 @@ from graphql_api.gc_tuning import tune_garbage_collector
 from graphql_api.settings import Limits, Settings
 
 BEST: dict[str, list[float]] = {}
+DEBUG_GC = False
+
+
+class GcWatch:
+    """Collections of the cyclic garbage collector per generation, and their CPU time, since ``reset``."""
+
+    def __init__(self) -> None:
+        self.reset()
+        gc.callbacks.append(self.callback)
+
+    def reset(self) -> None:
+        self.counts, self.times, self.started = [0, 0, 0], [0.0, 0.0, 0.0], 0.0
+
+    def callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            if DEBUG_GC:
+                print("gc start", info["generation"], gc.get_count(), len(gc.get_objects(info["generation"])))
+            self.started = time.process_time()
+        else:
+            self.counts[info["generation"]] += 1
+            self.times[info["generation"]] += time.process_time() - self.started
+            if DEBUG_GC:
+                print("gc stop", info, f"{(time.process_time() - self.started) * 1000:.2f} ms")
+
+    def summary(self, requests: int) -> str:
+        return (f"  garbage collector: {sum(self.times) / requests * 1000:.2f} ms per request; collections "
+                f"of generations 0/1/2: {'/'.join(str(c) for c in self.counts)}, taking "
+                f"{'/'.join(f'{t * 1000:.0f}' for t in self.times)} ms")
 CALLS: dict[str, float] = {}
 
 
@@ -67,17 +96,20 @@ async def profile(args: argparse.Namespace, shape: Shape) -> None:
 
         for i in range(20):
             await once(i)
+        collector = GcWatch()
         tune_garbage_collector()  # as the serving app does once it has started
         profiler = cProfile.Profile() if args.shape != "all" and not args.plain else None
         for _ in range(args.runs):
             started, cpu = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
-            for i in range(args.requests):
-                await once(i)
+            collector.reset()
+            for i in range(0, args.requests, args.concurrency):
+                await asyncio.gather(*(once(j) for j in range(i, min(i + args.concurrency, args.requests))))
             if profiler:
                 profiler.disable()
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            print(collector.summary(args.requests), flush=True)
             BEST.setdefault(shape.name, []).append(cpu / args.requests * 1000)
             print(f"{shape.name}: {cpu / args.requests * 1000:.2f} ms of CPU per request, "
                   f"{elapsed / args.requests * 1000:.2f} ms wall (one at a time{', profiled' if profiler else ''})",
@@ -90,7 +122,10 @@ async def profile(args: argparse.Namespace, shape: Shape) -> None:
         CALLS[shape.name] = pstats.Stats(counter).total_calls / 20
     await Tortoise.close_connections()
     if profiler:
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        stats.print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
     if args.plain:
         print(f"{shape.name}: best {min(BEST[shape.name]):.2f} ms of CPU per request, "
               f"{CALLS[shape.name]:,.0f} Python calls per request")
@@ -104,7 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--cached", action="store_true")
+    parser.add_argument("--callers", help="also print the callers of the functions matching this pattern")
     parser.add_argument("--runs", type=int, default=1, help="measure this many times (all: the best is shown)")
+    parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once (the load driver: 10)")
     parser.add_argument("--plain", action="store_true", help="only the CPU per request, without the profiler")
     asyncio.run(run(parser.parse_args(argv)))
 

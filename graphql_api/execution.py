@@ -12,6 +12,10 @@ propagation, and in ``execute_fields`` answers directly (plans per type: :mod:`g
   for the whole page): a plain object goes straight to its sub-selection, a list of plain objects item by
   item, with the same paths and the same error handling as ``execute_field`` and ``complete_value``.
 
+Before that, a selection made only of such reads has a compiled plan (:mod:`graphql_api.plans`): one
+function per selection, cached with the document, building an object's answer in a single call; a plan
+that meets anything unusual hands the object back to the field-by-field path below.
+
 Anything unusual (a null, a value its type refuses, an exception, an object another type claims, an
 awaitable) takes graphql-core's own path, which raises and reports the error exactly as before; a schema
 extension wrapping resolvers (``resolve``) or incremental delivery (``@defer``) turns the shortcuts off.
@@ -20,14 +24,16 @@ extension wrapping resolvers (``resolve``) or incremental delivery (``@defer``) 
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLSchema, Undefined, get_nullable_type
+from graphql import GraphQLObjectType, GraphQLResolveInfoHelpers, GraphQLSchema, Undefined, get_nullable_type
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graphql_api.field_plans import SLOW, ObjectRead, install_plain_resolvers, object_reads, shortcuts
+from graphql_api.plans import cached_plan, plannable_document
 
 __all__ = ["LinliExecutor", "install_plain_resolvers"]
 _PLAIN: dict[GraphQLSchema, bool] = {}
@@ -49,10 +55,42 @@ def _is_a(object_type: GraphQLObjectType, value: Any) -> bool:
 class LinliExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor, answering the read-only leaf fields without the generic field machinery."""
 
+    _plans: dict[int, tuple[Any, Any]] | None = None  # id(grouped field set): (the set, its plan or None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # graphql-core's helpers hold bound methods of the executor, which holds them: a reference cycle that
+        # kept each answer's whole object graph (through the context's loaders) alive until the cyclic
+        # collector ran. Through a weak reference the executor is freed as soon as the answer is sent.
+        executor = weakref.ref(self)
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=lambda values: executor().gather_async_work(values),  # type: ignore[union-attr]
+            track=lambda values: executor().track_async_work(values))  # type: ignore[union-attr]
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> Any:
+        """The compiled plan of this selection (:mod:`graphql_api.plans`), None when it has none."""
+        plans = self._plans
+        if plans is None:
+            plans = self._plans = {} if plannable_document(self.operation, self.fragments) else None
+            if plans is None:
+                self._plan = lambda *_: None  # type: ignore[method-assign]  # for the rest of this execution
+                return None
+        entry = plans.get(id(grouped_field_set))
+        if entry is None:
+            plan = cached_plan(self, parent_type, grouped_field_set)
+            entry = plans[id(grouped_field_set)] = (grouped_field_set, plan)
+        return entry[1]
+
     def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):
         manager = self.middleware_manager
         if (manager is not None and manager.middlewares) or not _plain_schema(self.schema):
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        if position_context is None:
+            plan = self._plan(parent_type, grouped_field_set)
+            if plan is not None:
+                answer = plan(source_value)
+                if answer is not SLOW:
+                    return answer
         fast, reads = shortcuts(parent_type), object_reads(parent_type)
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable

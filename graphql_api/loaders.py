@@ -40,37 +40,47 @@ class Loaders:
     def __init__(self, public: PublicReads | None = None) -> None:
         self.public = public
         self._by_id: dict[type[Model], DataLoader[int, Row | None]] = {}
-        self._by_ids: dict[type[Model], DataLoader[tuple[int, ...], list[Row | None]]] = {}
+        self._by_ids: dict[tuple[type[Model], tuple[str, ...] | None],
+                           DataLoader[tuple[int, ...], list[Row | None]]] = {}
         self._pages: dict[tuple[str, PageArgs], DataLoader[int, Page]] = {}
         self._batches: dict[str, DataLoader[Any, Any]] = {}
 
-    async def _rows(self, model: type[Model], ids: list[int]) -> dict[int, Row]:
-        table = model._meta.db_table
-        if self.public is not None and table in PUBLIC_TABLES:
-            return await self.public.rows(table, ids, lambda missing: rows_by_id(model, missing))
-        return await rows_by_id(model, ids)
+    def _rows(self, model: type[Model], fields: tuple[str, ...] | None = None
+              ) -> Callable[[list[int]], Awaitable[dict[int, Row]]]:
+        """The function loading rows of ``model`` by id (a closure without ``self``: the loaders hold it, and a
+        reference cycle would keep the request's rows alive until the cyclic garbage collector runs)."""
+        table, public = model._meta.db_table, self.public
+        if public is not None and table in PUBLIC_TABLES:  # the shared cache holds whole rows only
+            return lambda ids: public.rows(table, ids, lambda missing: rows_by_id(model, missing))
+        return lambda ids: rows_by_id(model, ids, fields)
 
     def by_id(self, model: type[Model]) -> DataLoader[int, Row | None]:
         """Rows of ``model`` by primary key (None for a missing id), one SELECT per batch, as plain rows."""
         loader = self._by_id.get(model)
         if loader is None:
+            fetch = self._rows(model)
+
             async def load(ids: Sequence[int]) -> list[Row | None]:
-                rows = await self._rows(model, list(dict.fromkeys(ids)))
+                rows = await fetch(list(dict.fromkeys(ids)))
                 return [rows.get(i) for i in ids]
 
             loader = self._by_id[model] = DataLoader(load_fn=load)
         return loader
 
-    def by_ids(self, model: type[Model]) -> DataLoader[tuple[int, ...], list[Row | None]]:
+    def by_ids(self, model: type[Model], fields: tuple[str, ...] | None = None
+               ) -> DataLoader[tuple[int, ...], list[Row | None]]:
         """Rows of ``model`` for a tuple of keys at a time (e.g. the members of one page), every tuple of a batch
-        in one SELECT: one future per page instead of one per row."""
-        loader = self._by_ids.get(model)
+        in one SELECT: one future per page instead of one per row. With ``fields`` (model field names, sorted),
+        rows of those columns only (:func:`graphql_api.types.row_backed.columns_for`): a separate loader."""
+        loader = self._by_ids.get((model, fields))
         if loader is None:
+            fetch = self._rows(model, fields)
+
             async def load(groups: Sequence[tuple[int, ...]]) -> list[list[Row | None]]:
-                rows = await self._rows(model, list(dict.fromkeys(i for group in groups for i in group)))
+                rows = await fetch(list(dict.fromkeys(i for group in groups for i in group)))
                 return [[rows.get(i) for i in group] for group in groups]
 
-            loader = self._by_ids[model] = DataLoader(load_fn=load)
+            loader = self._by_ids[(model, fields)] = DataLoader(load_fn=load)
         return loader
 
     def page(self, relation: str, args: PageArgs) -> DataLoader[int, Page]:
@@ -80,11 +90,12 @@ class Loaders:
         if loader is None:
             definition = RELATIONS[relation]
 
-            tables = PUBLIC_RELATIONS.get(relation) if self.public is not None else None
+            public = self.public
+            tables = PUBLIC_RELATIONS.get(relation) if public is not None else None
 
             async def load(parent_ids: Sequence[int]) -> list[Page]:
                 if tables:
-                    return await self.public.pages(  # type: ignore[union-attr]
+                    return await public.pages(  # type: ignore[union-attr]
                         tables, f"{relation}:{args}", list(parent_ids),
                         lambda missing: paginate_children(definition, missing, args))
                 return await paginate_children(definition, list(parent_ids), args)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from tortoise import connections
 from tortoise.models import Model
 
 from resolvers.errors import DomainError, ErrorCode
-from resolvers.rows import row_maker
+from resolvers.rows import columns, row_maker
 
 T = TypeVar("T")
 CURSOR_PREFIX = "cursor:"
@@ -25,6 +26,7 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
+@lru_cache(maxsize=4096)  # every edge of every page has one: a nested page of 20 x 10 builds 200
 def encode_cursor(position: int) -> str:
     """Opaque cursor of a 0-based position."""
     return base64.b64encode(f"{CURSOR_PREFIX}{position}".encode()).decode()
@@ -119,16 +121,20 @@ async def paginate(queryset: Any, args: PageArgs) -> Page:
     return Page(items=list(items), offset=offset, total=total)
 
 
-async def paginate_rows(queryset: Any, args: PageArgs) -> Page:
+async def paginate_rows(queryset: Any, args: PageArgs, fields: tuple[str, ...] | None = None) -> Page:
     """:func:`paginate` with the slice as plain rows (:mod:`resolvers.rows`) instead of model instances.
 
     The slice is the queryset's own SQL, sent as it is; only building the results differs, so the
-    statement, its filters and its order are exactly those of :func:`paginate`.
+    statement, its filters and its order are exactly those of :func:`paginate`. With ``fields`` (model field
+    names), the rows hold the primary key and those fields only (the statement selects nothing else).
     """
     total = await queryset.count()
     offset, limit = args.bounds(total)
     if not limit:
         return Page(items=[], offset=offset, total=total)
+    projection = queryset.model._meta.fields_db_projection
+    if fields is not None and all(projection.get(name) == name for name in fields):  # rows read columns by name
+        queryset = queryset.only(queryset.model._meta.pk_attr, *fields)
     page = queryset.offset(offset).limit(limit)
     page._choose_db_if_not_chosen()  # what awaiting the queryset does before it runs
     page._make_query()
@@ -177,7 +183,7 @@ async def paginate_children(relation: Relation, parent_ids: Sequence[int], args:
         source, parent = f'"{meta.db_table}" c', f'c."{relation.parent_column}"'
     where = f" AND ({relation.where})" if relation.where else ""
     inner = (
-        f"SELECT c.*, {parent} AS _parent, "
+        f"SELECT {columns(relation.model, 'c')}, {parent} AS _parent, "
         f"ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {relation.order}) AS _rn, "
         f"COUNT(*) OVER (PARTITION BY {parent}) AS _total "
         f"FROM {source} WHERE {parent} IN ({', '.join(marks)}){where}"

@@ -41,10 +41,12 @@ class Row:
         self.__dict__ = values
 
     def __getattr__(self, name: str) -> Any:  # only called for attributes not converted yet
-        entry = self.__dict__.get(PENDING, {}).pop(name, None)
+        pending = self.__dict__.get(PENDING)
+        entry = pending.get(name) if pending else None
         if entry is None:
             raise AttributeError(name)
-        value = self.__dict__[name] = entry[0](entry[1])
+        value = self.__dict__[name] = entry[0](entry[1])  # a conversion that fails stays pending: same error again
+        del pending[name]
         return value
 
     def values(self) -> dict[str, Any]:
@@ -97,17 +99,35 @@ def row_maker(model: type[Model]) -> Callable[[dict[str, Any]], Row]:
     return make
 
 
-async def rows_by_id(model: type[Model], ids: Sequence[Any]) -> dict[Any, Row]:
-    """The rows of ``model`` with these primary keys, by key (one statement)."""
+@cache
+def columns(model: type[Model], alias: str = "", fields: tuple[str, ...] | None = None) -> str:
+    """The select list of the model's own columns (``alias.`` before each when given), or of the primary key
+    and ``fields`` (model field names) only.
+
+    Not ``*``: a table may hold columns the model does not declare (the matching's generated and
+    trigger-kept columns, e.g. ``professional.weekly_minutes``), which no read path uses and whose values
+    the driver would decode anyway (a multirange costs more to decode than all the rest of the row).
+    """
+    prefix = f"{alias}." if alias else ""
+    projection = model._meta.fields_db_projection
+    if fields is not None:
+        wanted = {model._meta.pk_attr, *fields}
+        projection = {name: column for name, column in projection.items() if name in wanted}
+    return ", ".join(f'{prefix}"{column}"' for column in projection.values())
+
+
+async def rows_by_id(model: type[Model], ids: Sequence[Any], fields: tuple[str, ...] | None = None) -> dict[Any, Row]:
+    """The rows of ``model`` with these primary keys, by key (one statement); with ``fields`` (model field
+    names), rows of the primary key and those fields only (reading another attribute raises AttributeError)."""
     if not ids:
         return {}
     meta = model._meta
     conn = connections.get(meta.default_connection or "default")
+    select = f'SELECT {columns(model, "", fields)} FROM "{meta.db_table}" WHERE "{meta.db_pk_column}"'
     if conn.capabilities.dialect == "postgres":
-        sql, values = f'SELECT * FROM "{meta.db_table}" WHERE "{meta.db_pk_column}" = ANY($1)', [list(ids)]
+        sql, values = f"{select} = ANY($1)", [list(ids)]
     else:
-        sql, values = f'SELECT * FROM "{meta.db_table}" WHERE "{meta.db_pk_column}" IN ({", ".join("?" * len(ids))})', \
-            list(ids)
+        sql, values = f'{select} IN ({", ".join("?" * len(ids))})', list(ids)
     make = row_maker(model)
     rows = [make(row) for row in await conn.execute_query_dict(sql, values)]
     return {row.pk: row for row in rows}

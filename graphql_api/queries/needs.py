@@ -13,6 +13,7 @@ from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import CareCategory, NeedStatus, Urgency
 from graphql_api.types.need import Need, prefetch_needs_relations
+from graphql_api.types.row_backed import columns_for
 from resolvers.needs import NeedFilter as Criteria
 from resolvers.needs import need_queryset
 from resolvers.pagination import paginate_rows
@@ -69,7 +70,7 @@ class NeedQuery:
         queryset = need_queryset(criteria, order_by.value)
         if (reach := scope.need_filter()) is not None:
             queryset = queryset.filter(reach)
-        page = await paginate_rows(queryset, args)
+        page = await paginate_rows(queryset, args, columns_for(Need, info, "edges", "node"))
         connection = Connection.from_page(page, Need.from_model)
         await prefetch_needs_relations(info, [edge.node for edge in connection.edges])
         return connection

@@ -31,7 +31,15 @@ from graphql_api.types.enums import (
 from graphql_api.types.lifecycle import NeedEvent, need_history
 from graphql_api.types.organization import Organization
 from graphql_api.types.resident import Resident, load_resident
-from graphql_api.types.row_backed import RowBacked, keep, prefetchable, prefetched, row_fields, selects
+from graphql_api.types.row_backed import (
+    RowBacked,
+    columns_for,
+    keep,
+    prefetchable,
+    prefetched,
+    row_fields,
+    selects,
+)
 from graphql_api.types.score import ScoreComponent
 from models.enums import label
 from resolvers.scope import Scope
@@ -192,6 +200,17 @@ Need.ROW_FIELDS = row_fields(
     required_certifications=lambda row: list(row.required_certifications), languages=lambda row: list(row.languages),
     skills_wanted=lambda row: list(row.skills_wanted),
 )
+Need.FIELD_COLUMNS = {  # the fields answered from the row alone (and the eager ids), and the columns each reads
+    "id": (), "__typename": (), "resident": (), "community": (), "requestedByStaff": ("requested_by_staff",),
+    "category": ("category",), "categoryLabel": ("category",), "title": ("title",), "description": ("description",),
+    "urgency": ("urgency",), "urgencyLabel": ("urgency",), "windowStart": ("window_start",),
+    "windowEnd": ("window_end",), "hasLocation": ("latitude", "longitude"),
+    "requiredCertifications": ("required_certifications",), "languages": ("languages",),
+    "preferredGender": ("preferred_gender",), "preferredGenderLabel": ("preferred_gender",),
+    "skillsWanted": ("skills_wanted",), "status": ("status",), "statusLabel": ("status",),
+    "createdAt": ("created_at",), "updatedAt": ("updated_at",),
+}
+Need.EAGER_COLUMNS = ("id", "resident_id", "community_id")
 Match.ROW_FIELDS = row_fields(
     "provider_kind", "score", "status", "proposed_by", "responded_at", "created_at", "decline_reason",
     breakdown=attrgetter("score_breakdown"),
@@ -219,7 +238,8 @@ async def prefetch_needs_relations(info: Info, needs: list[Need]) -> None:
         ("resident", models.Resident, "resident_id", Resident.from_model),
         ("community", models.Area, "community_id", Area.from_model),
     ) if needs and selects(info, "edges", "node", name)]
-    loads = [loaders.by_ids(model).load(tuple(getattr(n, key) for n in needs)) for _, model, key, _ in wanted]
+    loads = [loaders.by_ids(model, columns_for(Resident, info, "edges", "node", name) if name == "resident" else None)
+             .load(tuple(getattr(n, key) for n in needs)) for name, model, key, _ in wanted]
     for (name, _, _, convert), rows in zip(wanted, await asyncio.gather(*loads), strict=True):
         for need, row in zip(needs, rows, strict=True):
             keep(need, name, convert(row))
@@ -234,9 +254,12 @@ async def prefetch_providers(info: Info, matches: list[Match]) -> None:
     loaders = info.context.loaders
     pros = [m for m in matches if m.professional_id is not None]
     orgs = [m for m in matches if m.professional_id is None]
-    pro_rows, org_rows = await asyncio.gather(
-        loaders.by_ids(models.Professional).load(tuple(m.professional_id for m in pros)),
-        loaders.by_ids(models.Organization).load(tuple(m.organization_id for m in orgs)))
+    fields = columns_for(Professional, info, "edges", "node", "provider")
+    loads = [loaders.by_ids(models.Professional, fields).load(tuple(m.professional_id for m in pros)) if pros else None,
+             loaders.by_ids(models.Organization).load(tuple(m.organization_id for m in orgs)) if orgs else None]
+    pending = [load for load in loads if load is not None]  # a kind no match of the page has: no load, no batch
+    done = iter(await asyncio.gather(*pending) if len(pending) > 1 else [await load for load in pending])
+    pro_rows, org_rows = (next(done) if load is not None else [] for load in loads)
     for match, row in zip(pros, pro_rows, strict=True):
         keep(match, "provider", Professional.from_model(row))
     for match, row in zip(orgs, org_rows, strict=True):

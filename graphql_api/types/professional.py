@@ -27,7 +27,15 @@ from graphql_api.types.enums import (
     ProfessionalStatus,
 )
 from graphql_api.types.organization import Organization
-from graphql_api.types.row_backed import RowBacked, keep, prefetchable, prefetched, row_fields, selects
+from graphql_api.types.row_backed import (
+    RowBacked,
+    columns_for,
+    keep,
+    prefetchable,
+    prefetched,
+    row_fields,
+    selects,
+)
 from models.enums import label
 from resolvers.certifications import local_today, valid_on
 from resolvers.identifiers import mask_phone
@@ -231,6 +239,16 @@ Professional.ROW_FIELDS = row_fields(
     service_radius_km=attrgetter("travel_km"), phone=lambda row: mask_phone(row.phone),
 )
 Membership.ROW_FIELDS = row_fields("role", "joined_on", "created_at")
+Professional.FIELD_COLUMNS = {  # the fields answered from the row alone, and the columns each reads
+    "id": (), "__typename": (), "name": ("name",), "gender": ("gender",), "genderLabel": ("gender",),
+    "profession": ("profession",), "bio": ("bio",), "categories": ("categories",), "skills": ("skills",),
+    "languages": ("languages",), "yearsExperience": ("years_experience",),
+    "maxConcurrentAssignments": ("max_concurrent",), "isAssociationMember": ("is_association_member",),
+    "associationRole": ("association_role",), "associationRoleLabel": ("association_role",),
+    "joinedAssociationOn": ("joined_association_on",), "status": ("status",), "statusLabel": ("status",),
+    "serviceRadiusKm": ("travel_km",), "phone": ("phone",), "createdAt": ("created_at",),
+    "updatedAt": ("updated_at",), "availability": ("availability",),
+}
 
 
 async def load_professional(info: Info, professional_id: int) -> Professional:
@@ -242,6 +260,7 @@ async def prefetch_professionals(info: Info, memberships: list[Membership]) -> N
     """Load the professionals of a page of memberships together, if the query selects them."""
     if memberships and selects(info, "edges", "node", "professional"):
         ids = tuple(m.professional_id for m in memberships)
-        rows = await info.context.loaders.by_ids(models.Professional).load(ids)
+        fields = columns_for(Professional, info, "edges", "node", "professional")
+        rows = await info.context.loaders.by_ids(models.Professional, fields).load(ids)
         for membership, row in zip(memberships, rows, strict=True):
             keep(membership, "professional", Professional.from_model(row))

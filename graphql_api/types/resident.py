@@ -289,3 +289,11 @@ Resident.ROW_FIELDS = row_fields(
     has_id_number=lambda row: bool(row.id_number), languages=lambda row: list(row.languages),
     interests=lambda row: list(row.interests),
 )
+Resident.FIELD_COLUMNS = {  # the fields answered from the row alone, and the columns each reads
+    "id": (), "__typename": (), "displayName": ("name",), "gender": ("gender",), "genderLabel": ("gender",),
+    "ageBand": ("age_band",), "ageBandLabel": ("age_band",), "livesAlone": ("lives_alone",),
+    "mobility": ("mobility",), "mobilityLabel": ("mobility",), "phoneMasked": ("phone",),
+    "hasIdNumber": ("id_number",), "languages": ("languages",), "interests": ("interests",),
+    "createdAt": ("created_at",), "updatedAt": ("updated_at",),
+}
+Resident.EAGER_COLUMNS = ("id", "community_id", "household_id")

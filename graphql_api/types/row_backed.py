@@ -16,18 +16,23 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, ClassVar, TypeVar
 
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode, is_object_type
 
 T = TypeVar("T", bound="RowBacked")
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_REMEMBERED = 4096
 _SELECTS: dict[tuple[int, tuple[str, ...]], tuple[FieldNode, bool]] = {}
+_COLUMNS: dict[tuple[int, tuple[str, ...], type], tuple[FieldNode, tuple[str, ...] | None]] = {}
 
 
 class RowBacked:
     """Mixin of a Strawberry type whose fields are computed from ``_row`` on first read."""
 
     ROW_FIELDS: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+    #: GraphQL field name: the model fields it reads, for :func:`columns_for` (a field not listed: all of them).
+    FIELD_COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: The model fields ``from_model`` reads at once.
+    EAGER_COLUMNS: ClassVar[tuple[str, ...]] = ("id",)
     __as_strawberry_type__ = None  # not a ``strawberry.cast`` (asked of every object: answered without __getattr__)
 
     @classmethod
@@ -120,3 +125,63 @@ def _reaches(selection_set: SelectionSetNode | None, path: tuple[str, ...], frag
             if fragment is not None and _reaches(fragment.selection_set, path, fragments):
                 return True
     return False
+
+
+def columns_for(cls: type[RowBacked], info: Any, *path: str) -> tuple[str, ...] | None:
+    """The model fields (sorted) that the selection at ``path`` below the current field reads of a ``cls``
+    object, or None for all of them (a selected field missing from ``cls.FIELD_COLUMNS``).
+
+    For loading only those columns (:meth:`graphql_api.loaders.Loaders.by_ids`): decoding the columns an
+    answer never shows is most of the cost of fetching a page of rows. Fragments on other object types are
+    left out; ``@skip``/``@include`` are not evaluated (a superset: a column too many, never one missing).
+    Computed once per field of a (cached, so long-lived) document.
+    """
+    if not cls.FIELD_COLUMNS:
+        return None
+    raw = info._raw_info
+    node = raw.field_nodes[0]
+    key = (id(node), path, cls)
+    found = _COLUMNS.get(key)
+    if found is not None and found[0] is node:
+        return found[1]
+    names: set[str] = set()
+    type_name = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+    for field_node in raw.field_nodes:
+        _selected(field_node.selection_set, path, raw, type_name, names)
+    fields: set[str] | None = set(cls.EAGER_COLUMNS)
+    for name in names:
+        if name not in cls.FIELD_COLUMNS:
+            fields = None
+            break
+        fields.update(cls.FIELD_COLUMNS[name])  # type: ignore[union-attr]
+    answer = tuple(sorted(fields)) if fields is not None else None
+    if len(_COLUMNS) >= MAX_REMEMBERED:
+        _COLUMNS.clear()
+    _COLUMNS[key] = (node, answer)
+    return answer
+
+
+def _applies(condition: Any, raw: Any, type_name: str) -> bool:
+    """Whether a fragment's type condition may select fields of ``type_name`` (an interface or union may)."""
+    if condition is None or condition.name.value == type_name:
+        return True
+    named = raw.schema.get_type(condition.name.value)
+    return not is_object_type(named)
+
+
+def _selected(selection_set: SelectionSetNode | None, path: tuple[str, ...], raw: Any, type_name: str,
+              names: set[str]) -> None:
+    """Add to ``names`` the fields selected at the end of ``path`` (fragments looked through)."""
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            if not path:
+                names.add(selection.name.value)
+            elif selection.name.value == path[0]:
+                _selected(selection.selection_set, path[1:], raw, type_name, names)
+        elif isinstance(selection, InlineFragmentNode):
+            if path or _applies(selection.type_condition, raw, type_name):
+                _selected(selection.selection_set, path, raw, type_name, names)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = raw.fragments.get(selection.name.value)
+            if fragment is not None and (path or _applies(fragment.type_condition, raw, type_name)):
+                _selected(fragment.selection_set, path, raw, type_name, names)
