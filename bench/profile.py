@@ -2,10 +2,13 @@
 
     .venv/bin/python -m bench.profile Q3OrganizationMembers --requests 200      # the top functions by own time
     .venv/bin/python -m bench.profile all --requests 100                        # ms per request of every shape
+    .venv/bin/python -m bench.profile Q3OrganizationMembers --plain --concurrency 10   # 10 in flight, as bench.run
+    .venv/bin/python -m bench.profile Q2NeedProposals --callers rows_by_id      # who calls the matching functions
 
 No sockets and no other process: the CPU time per request is the app's own work (the database's time
 shows as waiting in the event loop), which stays steady on a machine too busy for wall-clock figures.
-Used to find what each optimization in ``bench/README.md`` removed.
+Used to find what each optimization in ``bench/README.md`` removed. Each run also prints the cyclic garbage
+collector's collections per generation and their CPU time (an answer that leaves reference cycles shows here).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from graphql_api.gc_tuning import tune_garbage_collector
 from graphql_api.settings import Limits, Settings
 
 BEST: dict[str, list[float]] = {}
-DEBUG_GC = False
+CALLS: dict[str, float] = {}
 
 
 class GcWatch:
@@ -46,20 +49,15 @@ class GcWatch:
 
     def callback(self, phase: str, info: dict) -> None:
         if phase == "start":
-            if DEBUG_GC:
-                print("gc start", info["generation"], gc.get_count(), len(gc.get_objects(info["generation"])))
             self.started = time.process_time()
         else:
             self.counts[info["generation"]] += 1
             self.times[info["generation"]] += time.process_time() - self.started
-            if DEBUG_GC:
-                print("gc stop", info, f"{(time.process_time() - self.started) * 1000:.2f} ms")
 
     def summary(self, requests: int) -> str:
         return (f"  garbage collector: {sum(self.times) / requests * 1000:.2f} ms per request; collections "
                 f"of generations 0/1/2: {'/'.join(str(c) for c in self.counts)}, taking "
                 f"{'/'.join(f'{t * 1000:.0f}' for t in self.times)} ms")
-CALLS: dict[str, float] = {}
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -112,8 +110,10 @@ async def profile(args: argparse.Namespace, shape: Shape) -> None:
             print(collector.summary(args.requests), flush=True)
             BEST.setdefault(shape.name, []).append(cpu / args.requests * 1000)
             print(f"{shape.name}: {cpu / args.requests * 1000:.2f} ms of CPU per request, "
-                  f"{elapsed / args.requests * 1000:.2f} ms wall (one at a time{', profiled' if profiler else ''})",
+                  f"{elapsed / args.requests * 1000:.2f} ms wall ({args.concurrency} at a time"
+                  f"{', profiled' if profiler else ''})",
                   flush=True)
+        gc.callbacks.remove(collector.callback)
         counter = cProfile.Profile()  # function calls: a measure of the work that a busy machine does not skew
         counter.enable()
         for i in range(20):

@@ -59,13 +59,22 @@ class LinliExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # graphql-core's helpers hold bound methods of the executor, which holds them: a reference cycle that
-        # kept each answer's whole object graph (through the context's loaders) alive until the cyclic
-        # collector ran. Through a weak reference the executor is freed as soon as the answer is sent.
+        self._weak_helpers()
+
+    def _weak_helpers(self) -> None:
+        """graphql-core's helpers hold bound methods of the executor, which holds them: a reference cycle that
+        kept each answer's whole object graph (through the context's loaders) alive until the cyclic
+        collector ran. Through a weak reference the executor is freed as soon as the answer is sent."""
         executor = weakref.ref(self)
         self.async_helpers = GraphQLResolveInfoHelpers(
             gather=lambda values: executor().gather_async_work(values),  # type: ignore[union-attr]
             track=lambda values: executor().track_async_work(values))  # type: ignore[union-attr]
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """A subscription event's copy of the executor, with helpers of its own (not the original's)."""
+        executor = super().build_per_event_executor(payload)
+        executor._weak_helpers()
+        return executor
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> Any:
         """The compiled plan of this selection (:mod:`graphql_api.plans`), None when it has none."""

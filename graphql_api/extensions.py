@@ -13,7 +13,7 @@ The parts stay ordinary Strawberry extensions, tested and usable on their own.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
@@ -64,8 +64,9 @@ def combine(*parts: type[SchemaExtension]) -> type[SchemaExtension]:
             return merged
 
     for name, steps in by_hook.items():
-        if steps:
-            setattr(Extensions, name, _driver(name, steps))
+        if steps:  # a hook no part runs asynchronously is a plain generator: Strawberry enters it without awaiting
+            driver = _driver(name, steps) if any(is_async for _, is_async in steps) else _sync_driver(name, steps)
+            setattr(Extensions, name, driver)
     return Extensions
 
 
@@ -87,6 +88,31 @@ def _driver(name: str, steps: list[tuple[int, bool]]):
             try:
                 await part_hook.__anext__() if is_async else next(part_hook)
             except (StopIteration, StopAsyncIteration):
+                pass
+
+    hook.__name__ = hook.__qualname__ = name
+    return hook
+
+
+def _sync_driver(name: str, steps: list[tuple[int, bool]]):
+    """:func:`_driver` for a hook whose parts are all plain generators."""
+
+    def hook(self: Any, *args: Any) -> Iterator[None]:
+        running: list[Any] = []
+        try:
+            for index, _ in steps:
+                part_hook = getattr(self.parts[index], name)(*args)
+                running.append(part_hook)
+                next(part_hook)
+            yield
+        except BaseException:
+            for part_hook in reversed(running):
+                part_hook.close()
+            raise
+        for part_hook in reversed(running):
+            try:
+                next(part_hook)
+            except StopIteration:
                 pass
 
     hook.__name__ = hook.__qualname__ = name

@@ -24,7 +24,7 @@ from graphql_api.types.organization import Organization
 from models import Area as AreaRow
 from resolvers.organizations import OrganizationFilter as Criteria
 from resolvers.organizations import organization_queryset
-from resolvers.pagination import paginate
+from resolvers.pagination import paginate, paginate_rows
 
 
 @strawberry.enum(description="Orders of the organization directory.")
@@ -76,7 +76,7 @@ class DirectoryQuery:
         criteria, args = filter.to_criteria() if filter else Criteria(), page_args(first, after, last, before)
         page = await info.context.loaders.public_page(
             ("organization",), ("organizations", criteria, order_by.value, args),
-            lambda: paginate(organization_queryset(criteria, order_by.value), args))
+            lambda: paginate_rows(organization_queryset(criteria, order_by.value), args))  # plain rows, whole
         return Connection.from_page(page, Organization.from_model)
 
     @strawberry.field(description="Display labels of every enum value, for clients to cache.")
