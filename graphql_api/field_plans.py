@@ -55,8 +55,9 @@ def _read_only_resolver(field: Any) -> Callable[[Any], Any] | None:
     return function if callable(function) and not isinstance(function, (classmethod, staticmethod)) else None
 
 
-def _node_id(parent: GraphQLObjectType, field: Any) -> Shortcut | None:
-    """The shortcut of a Relay node's ``id`` when the node keeps Strawberry's id and type name resolution."""
+def node_id_parts(parent: GraphQLObjectType, field: Any) -> tuple[type, str, str] | None:
+    """For a Relay node's ``id`` that keeps Strawberry's id and type name resolution: the node's class, the
+    attribute holding the key and the prefix of the global ID (``Need:``), else None."""
     resolver = field.base_resolver
     wrapped = getattr(resolver, "wrapped_func", None) if resolver is not None else None
     origin = getattr(parent.extensions.get(DEFINITION), "origin", None)
@@ -65,7 +66,16 @@ def _node_id(parent: GraphQLObjectType, field: Any) -> Shortcut | None:
     if not issubclass(origin, relay.Node) or origin.resolve_id.__func__ is not _RESOLVE_ID \
             or origin.resolve_typename.__func__ is not _RESOLVE_TYPENAME:
         return None
-    read, prefix = attrgetter(origin.resolve_id_attr()), f"{parent.name}:"
+    return origin, origin.resolve_id_attr(), f"{parent.name}:"
+
+
+def _node_id(parent: GraphQLObjectType, field: Any) -> Shortcut | None:
+    """The shortcut of a Relay node's ``id`` when the node keeps Strawberry's id and type name resolution."""
+    parts = node_id_parts(parent, field)
+    if parts is None:
+        return None
+    origin, attribute, prefix = parts
+    read = attrgetter(attribute)
 
     def node_id(source: Any) -> Any:
         if type(source) is not origin:

@@ -23,6 +23,7 @@ side effects (it only reads), so computing an object a second time that way chan
 
 from __future__ import annotations
 
+import binascii
 from collections.abc import Callable
 from typing import Any
 
@@ -48,7 +49,8 @@ from graphql import (
 from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
-from graphql_api.field_plans import DEFINITION, PREFETCHED_AS, SLOW, shortcuts
+from graphql_api.field_plans import DEFINITION, PREFETCHED_AS, SLOW, node_id_parts, shortcuts
+from graphql_api.types.row_backed import RowBacked
 
 Plan = Callable[[Any], Any]
 MAX_PLANS = 2048
@@ -138,6 +140,15 @@ def _bind(names: dict[str, Any], prefix: str, value: Any) -> str:
     return name
 
 
+def _attribute(origin: type, attribute: str) -> str:
+    """The expression reading ``v.<attribute>``: straight from the row for a field a row-backed type reads
+    from the row's attribute of the same name (what ``RowBacked.__getattr__`` would compute, without it)."""
+    compute = getattr(origin, "ROW_FIELDS", {}).get(attribute) if issubclass(origin, RowBacked) else None
+    if compute is None or repr(compute) != f"operator.attrgetter({attribute!r})" or hasattr(origin, attribute):
+        return f"v.{attribute}"
+    return f"(v.__dict__[{attribute!r}] if {attribute!r} in v.__dict__ else v.__dict__['_row'].{attribute})"
+
+
 def _leaf_code(object_type: GraphQLObjectType, name: str, field_def: Any, names: dict[str, Any]) -> list[str] | None:
     """Code reading the leaf field ``name`` of ``v`` into ``a``, or None when it has no shortcut."""
     field = field_def.extensions.get(DEFINITION)
@@ -154,10 +165,14 @@ def _leaf_code(object_type: GraphQLObjectType, name: str, field_def: Any, names:
                 by_value.setdefault(value.value, value_name)
         except TypeError:  # an unhashable value: the shortcut's path
             plain = False
+    parts = node_id_parts(object_type, field) if name == "id" and field is not None else None
+    if parts is not None and parts[0] is names["T"] and parts[1].isidentifier():  # a global ID, as the shortcut
+        return [f"a = {_attribute(names['T'], parts[1])}", "if a is None: return SLOW",
+                f"a = B2A(f'{{{_bind(names, 'N', parts[2])}}}{{a}}'.encode(), newline=False).decode()"]
     if not plain:
         return [f"a = {_bind(names, 'S', shortcut)}(v)", "if a is SLOW: return SLOW"]
     null = "return SLOW" if is_non_null_type(field_def.type) else "pass"
-    code = [f"a = v.{field.python_name}", "if a is None:", f"    {null}"]
+    code = [f"a = {_attribute(names['T'], field.python_name)}", "if a is None:", f"    {null}"]
     if leaf in (GraphQLString, GraphQLID, GraphQLBoolean):
         kind = "bool" if leaf is GraphQLBoolean else "str"
         code += [f"elif type(a) is not {kind}:", f"    a = {_bind(names, 'C', leaf.coerce_output_value)}(a)",
@@ -226,7 +241,8 @@ def compile_plan(executor: Any, object_type: GraphQLObjectType, grouped_field_se
     checked = _type_check(object_type)
     if checked is None:
         return None
-    names: dict[str, Any] = {"SLOW": SLOW, "UNDEFINED": Undefined, "T": checked[0], "ISA": object_type.is_type_of}
+    names: dict[str, Any] = {"SLOW": SLOW, "UNDEFINED": Undefined, "T": checked[0], "ISA": object_type.is_type_of,
+                             "B2A": binascii.b2a_base64}
     body = [f"if not ({checked[1]}): return SLOW"]
     keys = []
     for index, (response_name, field_details_list) in enumerate(grouped_field_set.items()):
