@@ -22,10 +22,12 @@ communities) come from its active members.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from matching import GeoPoint, ProviderProfile, TimeWindow
@@ -193,14 +195,49 @@ async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
     return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
 
 
+PROFILE_MEMO_SIZE = 8192
+_PROFILE_MEMO: dict[tuple, ProviderProfile] = {}
+_PROFILE_FIELDS = tuple(f.name for f in dataclasses.fields(ProviderProfile))
+_read_profile = attrgetter(*_PROFILE_FIELDS)
+
+
 def _professional(row: Sequence, asof: FactsAsOf, served: frozenset[int] | None) -> ProviderProfile:
     """The engine's profile of one professional row of :func:`professionals`, read by position (the
     columns of ``PRO_COLUMNS``, then certificates, areas and history). With a focus, ``served`` is the
-    need's community and ``areas`` tells whether the professional serves it."""
+    need's community and ``areas`` tells whether the professional serves it.
+
+    Apart from the current engagements (which depend on the time and on the residents asking), a profile
+    depends on nothing but the row's values and ``served``, and profiles are read-only: for ranking one
+    need (a focus) the last ``PROFILE_MEMO_SIZE`` are kept by those values, so a professional ranked again
+    with an unchanged row (the next need of the same community and category) is copied with its
+    engagements instead of being built again. Any change of the row (the record, the hours, a
+    certificate) is a different key.
+    """
+    history = as_list(row[15])
+    if served is None:  # a full profile (its communities as a list): built each time
+        known = _unengaged_professional(row, history, served)
+    else:
+        key = (*row[:15], *history[:5], served)
+        known = _PROFILE_MEMO.get(key)
+        if known is None:
+            if len(_PROFILE_MEMO) >= PROFILE_MEMO_SIZE:
+                _PROFILE_MEMO.clear()
+            known = _PROFILE_MEMO[key] = _unengaged_professional(row, history, served)
+    if history[5] is None:
+        return known
+    profile = object.__new__(ProviderProfile)  # a copy (copy.copy of a slotted dataclass is five times slower)
+    for name, value in zip(_PROFILE_FIELDS, _read_profile(known), strict=True):
+        setattr(profile, name, value)
+    (profile.active_assignments, profile.recent_assignments, profile.booked,
+     profile.served_resident_ratings) = _engaged(history[5], asof, booking=True)
+    return profile
+
+
+def _unengaged_professional(row: Sequence, history: list, served: frozenset[int] | None) -> ProviderProfile:
+    """The profile of a professional row as if it had no current engagement."""
     (professional_id, name, gender, birth_date, categories, skills, languages, years, availability, capacity,
-     latitude, longitude, travel_km, certificates, areas, history) = row
-    completed, no_shows, cancelled, rating_sum, rating_count, engagements = as_list(history)
-    active, recent, booked, ratings = _engaged(engagements, asof, booking=True)
+     latitude, longitude, travel_km, certificates, areas, _) = row
+    completed, no_shows, cancelled, rating_sum, rating_count, _ = history
     return ProviderProfile(
         id=professional_id, kind=PROFESSIONAL, name=name, categories=stored_set(categories),
         skills=stored_set(skills), languages=stored_set(languages), gender=gender_code(gender),
@@ -208,9 +245,8 @@ def _professional(row: Sequence, asof: FactsAsOf, served: frozenset[int] | None)
         birth_date=as_date(birth_date), travel_km=travel_km, availability=stored_slots(availability),
         community_ids=frozenset(as_list(areas)) if served is None else served if areas else frozenset(),
         location=None if latitude is None or longitude is None else GeoPoint(latitude, longitude),
-        max_concurrent=capacity, active_assignments=active, booked=booked, completed=int(completed or 0),
-        no_shows=int(no_shows or 0), cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0),
-        rating_count=int(rating_count or 0), recent_assignments=recent, served_resident_ratings=ratings,
+        max_concurrent=capacity, completed=int(completed or 0), no_shows=int(no_shows or 0),
+        cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0),
         years_experience=float(years or 0),
     )
 

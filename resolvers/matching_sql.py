@@ -27,6 +27,16 @@ def client() -> BaseDBAsyncClient:
     return connections.get("default")
 
 
+def spare_connections(conn: BaseDBAsyncClient | None = None) -> int:
+    """How many more PostgreSQL connections the pool could hand out right now without waiting (idle ones
+    and room to open new ones; 0 on SQLite, inside a transaction, or without a pool): whether a statement
+    can be split into parts that run at the same time."""
+    pool = getattr(conn or client(), "_pool", None)
+    if pool is None or not callable(getattr(pool, "get_idle_size", None)):
+        return 0
+    return pool.get_max_size() - pool.get_size() + pool.get_idle_size()
+
+
 def is_postgres(conn: BaseDBAsyncClient | None = None) -> bool:
     """True on PostgreSQL, False on SQLite."""
     return (conn or client()).capabilities.dialect == "postgres"
