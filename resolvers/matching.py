@@ -24,6 +24,7 @@ from resolvers.access import Viewer
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.matching_access import require_staff
 from resolvers.matching_candidates import (
+    need_focus,
     organizations_by_id,
     organizations_offering,
     professionals_by_id,
@@ -52,8 +53,9 @@ async def match_candidates(viewer: Viewer, need_id: int, first: int = 10, includ
         loads = (professionals_for_need(need, asof), professionals_out_of_place(need, asof),
                  organizations_offering([need.category], asof))
     else:
-        loads = (professionals_for_need(need, asof, prepare(profile, config)),
-                 organizations_offering([need.category], asof, need.community_id))
+        ctx = prepare(profile, config)
+        loads = (professionals_for_need(need, asof, ctx),
+                 organizations_offering([need.category], asof, need.community_id, need_focus(need, ctx)))
     providers = [provider for found in await asyncio.gather(*loads) for provider in found]
     return rank(profile, providers, config, first, include_excluded)
 

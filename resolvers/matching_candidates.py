@@ -120,8 +120,7 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
 
     if ctx is None:
         return await professionals(where, asof)
-    kinds = frozenset(str(k) for k in ctx.qualification_any | ctx.required_all | ctx.child_safety_all)
-    focus = Focus(need.community_id, str(need.category), kinds, bool(ctx.need.languages), bool(ctx.need.skills_wanted))
+    focus = need_focus(need, ctx)
     if spare_connections() < SPLIT_WHEN_IDLE:
         return await professionals(where, asof, focus=focus)
 
@@ -134,6 +133,12 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
 
 def _provider_id(provider: ProviderProfile) -> int:
     return provider.id
+
+
+def need_focus(need: Need, ctx: NeedContext) -> Focus:
+    """What ranking this one need looks at of a provider (see :class:`~resolvers.matching_facts.Focus`)."""
+    kinds = frozenset(str(k) for k in ctx.qualification_any | ctx.required_all | ctx.child_safety_all)
+    return Focus(need.community_id, str(need.category), kinds, bool(ctx.need.languages), bool(ctx.need.skills_wanted))
 
 
 async def professionals_out_of_place(need: Need, asof: FactsAsOf, limit: int = EXCLUDED_LIMIT
@@ -169,13 +174,14 @@ async def professionals_by_id(ids: Iterable[int], asof: FactsAsOf, active_only: 
     return await professionals(where, asof)
 
 
-async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, community_id: int | None = None
-                                 ) -> list[ProviderProfile]:
+async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, community_id: int | None = None,
+                                 focus: Focus | None = None) -> list[ProviderProfile]:
     """Active organizations offering any of ``categories`` (serving ``community_id``, when given).
 
     An organization serves its area (a subdistrict: each of its communities) and every community
     an active member serves, exactly as its profile says, so the place test here drops no one. The
     members are probed per organization offering the category (a dozen each), not hashed all at once.
+    With a ``focus`` (ranking one need of ``community_id``), only the facts that need looks at are loaded.
     """
     def where(sql: Statement) -> str:
         condition = f"o.status = '{ORG_ACTIVE}' AND {sql.json_has_any('o.categories', categories)}"
@@ -190,7 +196,7 @@ async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, com
             f"AND o.status = '{ORG_ACTIVE}'))"  # the outer test keeps PostgreSQL from hashing every membership
         )
 
-    return await organizations(where, asof)
+    return await organizations(where, asof, focus if community_id is not None else None)
 
 
 async def organizations_by_id(ids: Iterable[int], asof: FactsAsOf) -> list[ProviderProfile]:

@@ -175,24 +175,35 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
     return [_professional(row, asof, served) for row in rows]
 
 
-async def organizations(where: Where, asof: FactsAsOf) -> list[ProviderProfile]:
-    """Profiles of the organizations ``where`` picks, with their own and their members' facts (one statement)."""
+async def organizations(where: Where, asof: FactsAsOf, focus: Focus | None = None) -> list[ProviderProfile]:
+    """Profiles of the organizations ``where`` picks, with their own and their members' facts (one statement);
+    with a ``focus`` (``where`` picks only organizations serving its community), only what that need looks
+    at: the members' certificates of its kinds, their languages and skills when it asks for some, and the
+    need's community as the one served."""
     sql = Statement()
     condition = where(sql)
     members = (f"FROM membership ms JOIN professional mp ON mp.id = ms.professional_id AND mp.status = '{ACTIVE}' "
                "WHERE ms.organization_id = o.id")
-    member = (sql.json_embed("mp.languages"), sql.json_embed("mp.skills"), "mp.max_concurrent", "mp.years_experience",
-              sql.json_embed(_certificates(sql, "mp.id")),
-              "to_json(mp.area_ids)" if sql.postgres else
-              sql.json_embed(f"(SELECT {sql.json_agg('s.area_id')} FROM professional_service_area s "
-                             "WHERE s.professional_id = mp.id)"))
+    if focus is None:
+        certificates = sql.json_embed(_certificates(sql, "mp.id"))
+        areas = ("to_json(mp.area_ids)" if sql.postgres else sql.json_embed(
+            f"(SELECT {sql.json_agg('s.area_id')} FROM professional_service_area s WHERE s.professional_id = mp.id)"))
+        sub_areas = sql.column_list("a.id", "FROM area a WHERE a.parent_id = o.area_id")
+        languages, skills = sql.json_embed("mp.languages"), sql.json_embed("mp.skills")
+    else:
+        kinds = ", ".join(sql.param(kind) for kind in sorted(focus.certificate_kinds))
+        certificates = sql.json_embed(_certificates(sql, "mp.id", f" AND c.kind IN ({kinds})")) if kinds else "NULL"
+        areas = sub_areas = "NULL"
+        languages = sql.json_embed("mp.languages") if focus.languages else "NULL"
+        skills = sql.json_embed("mp.skills") if focus.skills else "NULL"
+    member = (languages, skills, "mp.max_concurrent", "mp.years_experience", certificates, areas)
     prefix, history = _history(sql, "organization_id", "o.id", asof)
     rows = await sql.records(
-        f"{prefix}SELECT {ORG_COLUMNS}, {sql.rows_list(member, members)} AS members, "
-        f"{sql.column_list('a.id', 'FROM area a WHERE a.parent_id = o.area_id')} AS sub_areas, "
+        f"{prefix}SELECT {ORG_COLUMNS}, {sql.rows_list(member, members)} AS members, {sub_areas} AS sub_areas, "
         f"{history} FROM organization o WHERE {condition} ORDER BY o.id"
     )
-    return [organization_profile(row, _organization_facts(row, asof)) for row in rows]
+    served = None if focus is None else focus.community_id
+    return [organization_profile(row, _organization_facts(row, asof, served)) for row in rows]
 
 
 PROFILE_MEMO_SIZE = 8192
@@ -280,8 +291,9 @@ def _engaged(engagements: Any, asof: FactsAsOf, booking: bool
     return active, recent, tuple(booked), served
 
 
-def _organization_facts(row: dict, asof: FactsAsOf) -> ProviderFacts:
-    """An organization's facts: its own history, its area, and what its active members bring."""
+def _organization_facts(row: dict, asof: FactsAsOf, served: int | None = None) -> ProviderFacts:
+    """An organization's facts: its own history, its area, and what its active members bring (with
+    ``served``, the need's community stands for the communities it serves)."""
     completed, no_shows, cancelled, rating_sum, rating_count, engagements = as_list(row["history"])
     facts = ProviderFacts(completed=int(completed or 0), no_shows=int(no_shows or 0), cancelled=int(cancelled or 0),
                           rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0))
@@ -294,4 +306,6 @@ def _organization_facts(row: dict, asof: FactsAsOf) -> ProviderFacts:
         facts.years_experience = max(facts.years_experience, float(years or 0))
         facts.certifications += [certification(*item) for item in as_list(certificates)]
         facts.community_ids |= set(as_list(areas))
+    if served is not None:
+        facts.community_ids = {served}
     return facts

@@ -16,7 +16,7 @@ from resolvers.demo import load_demo_data
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.match_assign import match_assign
 from resolvers.matching import match_candidates
-from resolvers.matching_candidates import organizations_offering, professionals_by_id
+from resolvers.matching_candidates import organizations_by_id, organizations_offering, professionals_by_id
 from resolvers.matching_facts import FactsAsOf
 from resolvers.matching_needs import need_profiles
 from resolvers.matching_profiles import matching_config
@@ -83,7 +83,8 @@ async def test_an_organization_serves_its_area_and_its_members_communities():
 
 
 async def test_the_sql_pre_filter_never_drops_an_eligible_provider():
-    """Random carers and needs: ranking the pre-filtered rows equals ranking every professional."""
+    """Random carers, organizations and needs: ranking the pre-filtered rows (with only the facts each need
+    looks at) equals ranking every professional and organization with all their facts."""
     _, here, there = await make_areas()
     await Area.filter(id=there.id).update(latitude=here.latitude + 0.02, longitude=here.longitude + 0.02)
     rng = random.Random(7)
@@ -102,8 +103,14 @@ async def test_the_sql_pre_filter_never_drops_an_eligible_provider():
         for kind in rng.sample(kinds, rng.randint(0, 4)):
             await make_certificate(carer, kind, expires_on=date.today() + timedelta(days=rng.choice((-1, 2, 900))),
                                    verified=rng.random() < 0.8)
-    everyone = await professionals_by_id(await Professional.all().values_list("id", flat=True), FactsAsOf.of([], 4.0))
+    carers = await Professional.all()
+    organizations = [await make_service_org(rng.choice((here, there)), f"服务社{k}",
+                                            rng.sample(carers, rng.randint(2, 6)), tuple(rng.sample(categories, 2)))
+                     for k in range(6)]
+    everyone = await professionals_by_id([c.id for c in carers], FactsAsOf.of([], 4.0))
+    everyone += await organizations_by_id([o.id for o in organizations], FactsAsOf.of([], 4.0))
     config = matching_config()
+    ranked_organizations = 0
     for j in range(40):
         located = j % 3 != 0
         need = await make_open_need(
@@ -120,6 +127,8 @@ async def test_the_sql_pre_filter_never_drops_an_eligible_provider():
         assert [_but_urgency(c.breakdown) for c in found.candidates] == [
             _but_urgency(c.breakdown) for c in expected.candidates]  # urgency moves with the clock
         assert found.total_eligible == expected.total_eligible
+        ranked_organizations += sum(c.provider_key[0] == "ORGANIZATION" for c in found.candidates)
+    assert ranked_organizations  # organizations were among the candidates compared
 
 
 def _but_urgency(breakdown: tuple) -> list:
