@@ -70,9 +70,10 @@ RECORD_BACKFILL = """INSERT INTO provider_record
     FROM (SELECT 'P' AS owner, professional_id AS owner_id, * FROM match WHERE professional_id IS NOT NULL
           UNION ALL SELECT 'O', organization_id, * FROM match WHERE organization_id IS NOT NULL) m
     GROUP BY owner, owner_id"""
-AREA_IDS_BACKFILL = """UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
-      WHERE s.professional_id = p.id ORDER BY s.area_id)
-    WHERE p.id IN (SELECT DISTINCT professional_id FROM professional_service_area)"""
+AREA_IDS_UPDATE = """UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
+      WHERE s.professional_id = p.id ORDER BY s.area_id) WHERE p.id IN ({})"""
+"""Recompute ``area_ids`` of the professionals the subquery ``{}`` names."""
+AREA_IDS_BACKFILL = AREA_IDS_UPDATE.format("SELECT DISTINCT professional_id FROM professional_service_area")
 
 
 def derived_backfill_sql() -> list[str]:
@@ -173,8 +174,7 @@ MATCH_FACTS_INDEX_SQL = [
     'CREATE INDEX IF NOT EXISTS "idx_match_served_resident" ON "match" ("need_resident_id") '
     "INCLUDE (\"professional_id\", \"organization_id\", \"need_window_start\", \"need_window_end\", \"rating\") "
     "WHERE status = 'COMPLETED'",
-    *(f'DROP INDEX IF EXISTS "idx_match_{owner}_{kind}"' for owner in ("professional", "organization")
-      for kind in ("facts", "history")),
+    *(f'DROP INDEX IF EXISTS "idx_match_{owner}_facts"' for owner in ("professional", "organization")),
 ]
 """Indexes of a provider's engagements: its accepted and completed matches by the end of their window (the
 recent ones are a range of it), and the completed matches of a resident (continuity); the track-record
@@ -206,15 +206,11 @@ AREA_IDS_SQL = [
     """CREATE OR REPLACE FUNCTION linli_refresh_area_ids() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
-      WHERE s.professional_id = p.id ORDER BY s.area_id) WHERE p.id IN (SELECT professional_id FROM added);
+    """ + AREA_IDS_UPDATE.format("SELECT professional_id FROM added") + """;
   ELSIF TG_OP = 'DELETE' THEN
-    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
-      WHERE s.professional_id = p.id ORDER BY s.area_id) WHERE p.id IN (SELECT professional_id FROM removed);
+    """ + AREA_IDS_UPDATE.format("SELECT professional_id FROM removed") + """;
   ELSE
-    UPDATE professional p SET area_ids = ARRAY(SELECT s.area_id FROM professional_service_area s
-      WHERE s.professional_id = p.id ORDER BY s.area_id)
-    WHERE p.id IN (SELECT professional_id FROM added UNION SELECT professional_id FROM removed);
+    """ + AREA_IDS_UPDATE.format("SELECT professional_id FROM added UNION SELECT professional_id FROM removed") + """;
   END IF;
   RETURN NULL;
 END $$""",
