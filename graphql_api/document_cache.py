@@ -21,6 +21,7 @@ from graphql import DocumentNode, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
 
 from graphql_api.limits import settings_of
+from graphql_api.settings import Limits
 
 MAX_DOCUMENTS = 256
 MAX_TEXT = 16 * 1024
@@ -47,6 +48,13 @@ class DocumentLru:
 
 
 DOCUMENTS = DocumentLru()
+
+
+def document_key(query: str, limits: Limits) -> tuple:
+    """The key of ``query`` parsed with the token limits :class:`~graphql_api.limits.DocumentLimits` sets
+    (the same key :class:`DocumentCache` computes from the parse options, used by :mod:`graphql_api.direct`)."""
+    return query, (("max_comments", limits.max_tokens), ("max_lexical_tokens", limits.max_tokens)), \
+        limits.validation_budget
 
 
 class DocumentCache(SchemaExtension):

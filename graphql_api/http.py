@@ -34,6 +34,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graphql_api import direct
 from graphql_api.auth import viewer_from_request
 from graphql_api.context import Context
 from graphql_api.loaders import Loaders
@@ -81,6 +82,7 @@ class LinliGraphQL(GraphQL):
         self.persisted = PersistedQueries(cache, settings)
         self.public_cache = PublicCache(settings) if settings.public_cache else None
         self.need_feed = build_feed(settings.redis_url, settings.cache_namespace)
+        self.direct = settings.direct_path
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         public = PublicReads(self.public_cache) if self.public_cache is not None else None
@@ -105,10 +107,27 @@ class LinliGraphQL(GraphQL):
         try:
             self._check_content_length(request)
             async with publishing(self.need_feed):
-                response = await self.run(request)
+                response = await self._serve(request)
         except Exception as error:  # every failure leaves as a coded GraphQL error body
             response = self.error_response(request, self._edge_error(error))
         await response(scope, receive, send)
+
+    async def _serve(self, request: Request) -> Response:
+        """A query in an ordinary JSON body takes the direct path (:mod:`graphql_api.direct`); anything else,
+        and any call the direct path does not admit, Strawberry's view."""
+        if not self.direct or request.method != "POST" or not direct.wants_one_json_answer(request.headers):
+            return await self.run(request)
+        call = direct.read_call(await request.body())  # Starlette keeps the body for the view
+        document = direct.valid_query(self.schema, call, self.settings) if call is not None else None
+        if document is None:
+            return await self.run(request)
+        context = await self.get_context(request)
+        admitted = direct.admit(self.schema, document, call, context, self.persisted)
+        if admitted is None:
+            return await self.run(request, context=context)
+        body, errors = await direct.run(self.schema, self.limiter, call, admitted, context)
+        content, status, media_type, headers = direct.answer(body, errors, request.headers.get("accept"))
+        return Response(content, status_code=status, headers=headers, media_type=media_type)
 
     def _too_large(self) -> EdgeError:
         limit = self.settings.limits.max_body_bytes

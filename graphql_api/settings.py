@@ -159,6 +159,7 @@ class Settings:
     notifications: Notifications = field(default_factory=Notifications)
     database_replica_url: str | None = None
     public_cache: bool = True
+    direct_path: bool = True  # queries in plain JSON bodies skip Strawberry's view (graphql_api.direct)
     bench: bool = False
     time_bank_cap_hours: int = 1500
 
@@ -201,6 +202,7 @@ class Settings:
             notifications=Notifications.from_env(),
             database_replica_url=_normalise_db_url(os.environ.get("DATABASE_REPLICA_URL") or "") or None,
             public_cache=_flag("LINLI_PUBLIC_CACHE", default=True),
+            direct_path=_flag("LINLI_DIRECT_PATH", default=True),
             bench=_flag("LINLI_BENCH", default=False),
             time_bank_cap_hours=_number("LINLI_TIME_BANK_CAP_HOURS", 1500),
         )
