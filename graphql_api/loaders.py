@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from resolvers.pagination import Page, PageArgs, paginate_children
+from resolvers.pagination import Joined, Page, PageArgs, paginate_children
 from resolvers.relations import RELATIONS
 from resolvers.rows import Row, rows_by_id
 
@@ -42,7 +42,7 @@ class Loaders:
         self._by_id: dict[type[Model], DataLoader[int, Row | None]] = {}
         self._by_ids: dict[tuple[type[Model], tuple[str, ...] | None],
                            DataLoader[tuple[int, ...], list[Row | None]]] = {}
-        self._pages: dict[tuple[str, PageArgs], DataLoader[int, Page]] = {}
+        self._pages: dict[tuple[str, PageArgs, tuple[Joined, ...]], DataLoader[int, Page]] = {}
         self._batches: dict[str, DataLoader[Any, Any]] = {}
 
     def _rows(self, model: type[Model], fields: tuple[str, ...] | None = None
@@ -83,9 +83,11 @@ class Loaders:
             loader = self._by_ids[(model, fields)] = DataLoader(load_fn=load)
         return loader
 
-    def page(self, relation: str, args: PageArgs) -> DataLoader[int, Page]:
-        """One page of a nested list per parent id, all parents in one statement."""
-        key = (relation, args)
+    def page(self, relation: str, args: PageArgs, joins: tuple[Joined, ...] = ()) -> DataLoader[int, Page]:
+        """One page of a nested list per parent id, all parents in one statement; with ``joins``, the rows the
+        items point at read in that statement too (``Page.joined``, see :class:`resolvers.pagination.Joined`).
+        Pages of the public cache carry no joined rows (see :meth:`joins_for`)."""
+        key = (relation, args, joins)
         loader = self._pages.get(key)
         if loader is None:
             definition = RELATIONS[relation]
@@ -98,10 +100,15 @@ class Loaders:
                     return await public.pages(  # type: ignore[union-attr]
                         tables, f"{relation}:{args}", list(parent_ids),
                         lambda missing: paginate_children(definition, missing, args))
-                return await paginate_children(definition, list(parent_ids), args)
+                return await paginate_children(definition, list(parent_ids), args, joins)
 
             loader = self._pages[key] = DataLoader(load_fn=load)
         return loader
+
+    def joins_for(self, relation: str, joins: tuple[Joined, ...]) -> tuple[Joined, ...]:
+        """``joins`` unless the pages of ``relation`` come from the public cache (which keeps the pages alone:
+        their joined rows are then loaded by id, from the cache too)."""
+        return () if self.public is not None and relation in PUBLIC_RELATIONS else joins
 
     async def public_page(self, tables: tuple[str, ...], key: object, load: Callable[[], Awaitable[Page]]) -> Page:
         """A top-level page of public rows (``key``: what selects it), through the public cache when on."""

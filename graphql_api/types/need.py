@@ -42,6 +42,7 @@ from graphql_api.types.row_backed import (
 )
 from graphql_api.types.score import ScoreComponent
 from models.enums import label
+from resolvers.pagination import Joined, Page
 from resolvers.scope import Scope
 
 if TYPE_CHECKING:
@@ -115,9 +116,11 @@ class Need(relay.Node, RowBacked):
         scope = await info.context.scope()
         info.context.require(scope.owns(self.resident_id) or scope.staff_covers(self.community_id),
                              "Only the resident, their guardian or centre staff see every proposal of a need.")
-        page = await info.context.loaders.page("need.matches", page_args(first, after, last, before)).load(self.id)
+        joins = provider_joins(info)
+        page = await info.context.loaders.page("need.matches", page_args(first, after, last, before), joins) \
+            .load(self.id)
         connection = Connection.from_page(page, Match.from_model)
-        await prefetch_providers(info, [edge.node for edge in connection.edges])
+        keep_providers([edge.node for edge in connection.edges], page)
         return connection
 
     @strawberry.field(description="Every status change of the need, oldest first: who, from, to, why and when "
@@ -245,22 +248,26 @@ async def prefetch_needs_relations(info: Info, needs: list[Need]) -> None:
             keep(need, name, convert(row))
 
 
-async def prefetch_providers(info: Info, matches: list[Match]) -> None:
-    """Load the providers of a page of matches together, if the query selects them."""
-    if not matches or not selects(info, "edges", "node", "provider"):
+def provider_joins(info: Info) -> tuple[Joined, ...]:
+    """The providers of a page of matches, read with the page when the query selects them (one statement)."""
+    if not selects(info, "edges", "node", "provider"):
+        return ()
+    from graphql_api.types.professional import Professional
+
+    fields = columns_for(Professional, info, "edges", "node", "provider")
+    return (Joined("professional", models.Professional, "professional_id", fields),
+            Joined("organization", models.Organization, "organization_id"))
+
+
+def keep_providers(matches: list[Match], page: Page) -> None:
+    """Give each match of the page its provider, read with the page (:func:`provider_joins`)."""
+    if not matches or not page.joined:
         return
     from graphql_api.types.professional import Professional
 
-    loaders = info.context.loaders
-    pros = [m for m in matches if m.professional_id is not None]
-    orgs = [m for m in matches if m.professional_id is None]
-    fields = columns_for(Professional, info, "edges", "node", "provider")
-    loads = [loaders.by_ids(models.Professional, fields).load(tuple(m.professional_id for m in pros)) if pros else None,
-             loaders.by_ids(models.Organization).load(tuple(m.organization_id for m in orgs)) if orgs else None]
-    pending = [load for load in loads if load is not None]  # a kind no match of the page has: no load, no batch
-    done = iter(await asyncio.gather(*pending) if len(pending) > 1 else [await load for load in pending])
-    pro_rows, org_rows = (next(done) if load is not None else [] for load in loads)
-    for match, row in zip(pros, pro_rows, strict=True):
-        keep(match, "provider", Professional.from_model(row))
-    for match, row in zip(orgs, org_rows, strict=True):
-        keep(match, "provider", Organization.from_model(row))
+    pros, orgs = page.joined["professional"], page.joined["organization"]
+    for match, professional, organization in zip(matches, pros, orgs, strict=True):
+        if professional is not None:
+            keep(match, "provider", Professional.from_model(professional))
+        elif organization is not None:
+            keep(match, "provider", Organization.from_model(organization))

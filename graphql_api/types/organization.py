@@ -107,12 +107,13 @@ class Organization(relay.Node, RowBacked):
     async def memberships(
         self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[Annotated[Membership, LAZY_PROFESSIONAL]]:
-        from graphql_api.types.professional import Membership, prefetch_professionals
+        from graphql_api.types.professional import Membership, prefetch_professionals, professional_joins
 
-        args = page_args(first, after, last, before)
-        page = await info.context.loaders.page("organization.memberships", args).load(self.id)
+        args, loaders = page_args(first, after, last, before), info.context.loaders
+        joins = loaders.joins_for("organization.memberships", professional_joins(info))
+        page = await loaders.page("organization.memberships", args, joins).load(self.id)
         connection = Connection.from_page(page, Membership.from_model)
-        await prefetch_professionals(info, [edge.node for edge in connection.edges])
+        await prefetch_professionals(info, [edge.node for edge in connection.edges], page)
         return connection
 
     @strawberry.field(description="Projects this organization has claimed (项目认领).")

@@ -39,6 +39,7 @@ from graphql_api.types.row_backed import (
 from models.enums import label
 from resolvers.certifications import local_today, valid_on
 from resolvers.identifiers import mask_phone
+from resolvers.pagination import Joined, Page
 
 if TYPE_CHECKING:
     from graphql_api.types.project import Project, ProjectClaim
@@ -256,9 +257,21 @@ async def load_professional(info: Info, professional_id: int) -> Professional:
     return Professional.from_model(await info.context.loaders.by_id(models.Professional).load(professional_id))
 
 
-async def prefetch_professionals(info: Info, memberships: list[Membership]) -> None:
-    """Load the professionals of a page of memberships together, if the query selects them."""
-    if memberships and selects(info, "edges", "node", "professional"):
+def professional_joins(info: Info) -> tuple[Joined, ...]:
+    """The professionals of a page of memberships, read with the page when the query selects them."""
+    if not selects(info, "edges", "node", "professional"):
+        return ()
+    return (Joined("professional", models.Professional, "professional_id",
+                   columns_for(Professional, info, "edges", "node", "professional")),)
+
+
+async def prefetch_professionals(info: Info, memberships: list[Membership], page: Page | None = None) -> None:
+    """Give a page of memberships their professionals: read with the page (:func:`professional_joins`) or,
+    when it was not, loaded together if the query selects them."""
+    if memberships and page is not None and page.joined:
+        for membership, row in zip(memberships, page.joined["professional"], strict=True):
+            keep(membership, "professional", Professional.from_model(row))
+    elif memberships and selects(info, "edges", "node", "professional"):
         ids = tuple(m.professional_id for m in memberships)
         fields = columns_for(Professional, info, "edges", "node", "professional")
         rows = await info.context.loaders.by_ids(models.Professional, fields).load(ids)
