@@ -5,10 +5,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from matching.config import Criterion, MatchingConfig
-from matching.constraints import check_prepared, eligibility_checks, is_eligible_prepared
+from matching.constraints import check_prepared
 from matching.context import prepare
+from matching.eligibility import eligibility_test
 from matching.exclusions import Exclusion
 from matching.profiles import NeedProfile, ProviderKey, ProviderProfile
 from matching.scoring import ScoreComponent, Scorer
@@ -70,24 +72,24 @@ def rank(
     if first is not None and first < 0:
         raise ValueError("first must not be negative")
     ctx = prepare(need, config)
-    scorer, checks = Scorer(ctx), eligibility_checks(ctx)
+    scorer, is_eligible = Scorer(ctx), eligibility_test(ctx)
+    total = scorer.total
     eligible: list[tuple[float, ProviderKey, ProviderProfile]] = []
     rejected: list[ProviderProfile] = []
     for provider in providers:
-        if is_eligible_prepared(ctx, provider, checks):
-            eligible.append((-scorer.total(provider), provider.key, provider))
+        if is_eligible(provider):
+            eligible.append((-total(provider), provider.key, provider))
         elif include_excluded:
             rejected.append(provider)
-    order = _sort_key
+    order = _SORT_KEY
     best = sorted(eligible, key=order) if first is None else heapq.nsmallest(first, eligible, key=order)
     excluded = tuple(ExcludedCandidate(p.key, tuple(check_prepared(ctx, p))) for p in sorted(rejected, key=_key))
     candidates = tuple(_candidate(scorer, provider) for _, _, provider in best)
     return RankingResult(need.id, candidates, len(eligible), excluded)
 
 
-def _sort_key(item: tuple[float, ProviderKey, ProviderProfile]) -> tuple[float, ProviderKey]:
-    """Order by score descending (negated), then provider key."""
-    return item[0], item[1]
+_SORT_KEY = itemgetter(0, 1)
+"""Order ``(negated score, provider key, provider)`` by score descending, then provider key."""
 
 
 def _key(provider: ProviderProfile) -> ProviderKey:

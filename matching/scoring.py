@@ -120,31 +120,68 @@ def provider_terms(provider: ProviderProfile, config: MatchingConfig) -> Provide
 
 
 class Scorer:
-    """Scores providers for one prepared need; need-only parts are computed once."""
+    """Scores providers for one prepared need; need-only parts are computed once.
 
-    __slots__ = ("ctx", "_points", "_urgency_points")
+    ``total`` is what ranking calls for every eligible provider, so it reads the per-need constants
+    from the scorer and computes each fraction inline, with the same operations in the same order as
+    the functions above (which ``breakdown`` calls): the score is the same float either way, which
+    ``tests/matching/test_matching_scoring.py`` checks on generated providers.
+    """
+
+    __slots__ = ("ctx", "_points", "_urgency_points", "_proximity", "_skill", "_continuity", "_reliability",
+                 "_fairness", "_community", "_here", "_half_km", "_wanted", "_resident", "_prior",
+                 "_experience_half", "_fairness_half")
 
     def __init__(self, ctx: NeedContext) -> None:
-        """Prepare the maximum points per criterion and the need's urgency points."""
+        """Prepare the maximum points per criterion, the need's urgency points and what ``total`` reads."""
         self.ctx = ctx
-        self._points = ctx.config.max_points
-        self._urgency_points = self._points[Criterion.URGENCY] * urgency_fraction(ctx)
+        config, need = ctx.config, ctx.need
+        self._points = pts = config.max_points
+        self._urgency_points = pts[Criterion.URGENCY] * urgency_fraction(ctx)
+        self._proximity, self._skill = pts[Criterion.PROXIMITY], pts[Criterion.SKILL]
+        self._continuity, self._reliability = pts[Criterion.CONTINUITY], pts[Criterion.RELIABILITY]
+        self._fairness = pts[Criterion.FAIRNESS]
+        self._community, self._here, self._half_km = need.community_id, need.location, config.proximity_half_km
+        self._wanted, self._resident, self._prior = need.skills_wanted, need.resident_id, config.reliability_prior
+        self._experience_half, self._fairness_half = config.experience_half_years, config.fairness_half_count
 
     def total(self, provider: ProviderProfile, terms: ProviderTerms | None = None) -> float:
         """Return the score of ``provider``, equal to the sum of ``breakdown`` points (the same
         float, added in the same order, with or without its precomputed ``terms``)."""
-        ctx, pts = self.ctx, self._points
+        if self._community in provider.community_ids:
+            proximity = 1.0
+        else:
+            here, there = self._here, provider.location
+            if here is None or there is None:
+                proximity = 0.0
+            else:
+                proximity = CROSS_COMMUNITY_FACTOR * 0.5 ** (there.distance_km(here) / self._half_km)
         if terms is None:
-            config = ctx.config
-            experience = None
-            reliability = pts[Criterion.RELIABILITY] * reliability_fraction(provider, config.reliability_prior)
-            fairness = pts[Criterion.FAIRNESS] * fairness_fraction(provider, config.fairness_half_count)
+            years = provider.years_experience  # max(0.0, years), min(1.0, x) below: as conditionals, the same floats
+            experience = 1.0 - 0.5 ** ((years if years > 0.0 else 0.0) / self._experience_half)
+            prior = self._prior
+            done = provider.completed + prior.completion * prior.completion_weight
+            failed = provider.cancelled + prior.no_show_penalty * provider.no_shows
+            completion = done / (provider.completed + failed + prior.completion_weight)
+            rating = ((provider.rating_sum + prior.rating * prior.rating_weight)
+                      / (provider.rating_count + prior.rating_weight))
+            rating_part = (rating - 1.0) / 4.0
+            rating_part = rating_part if rating_part > 0.0 else 0.0
+            rating_part = rating_part if rating_part < 1.0 else 1.0
+            completion = completion if completion < 1.0 else 1.0
+            reliability = self._reliability * (COMPLETION_SHARE * completion + RATING_SHARE * rating_part)
+            recent = provider.recent_assignments
+            fairness = self._fairness * 0.5 ** ((recent if recent > 0 else 0) / self._fairness_half)
         else:
             experience, reliability, fairness = terms.experience, terms.reliability_points, terms.fairness_points
+        wanted = self._wanted
+        overlap = len(wanted & provider.skills) / len(wanted) if wanted else 1.0
+        rated = provider.served_resident_ratings.get(self._resident)
+        continuity = 0.0 if rated is None else min(1.0, max(0.0, (rated - 3.0) / 2.0))
         return (
-            pts[Criterion.PROXIMITY] * proximity_fraction(ctx, provider)
-            + pts[Criterion.SKILL] * skill_fraction(ctx, provider, experience)
-            + pts[Criterion.CONTINUITY] * continuity_fraction(ctx, provider)
+            self._proximity * proximity
+            + self._skill * (SKILL_SHARE * overlap + EXPERIENCE_SHARE * experience)
+            + self._continuity * continuity
             + reliability
             + fairness
             + self._urgency_points

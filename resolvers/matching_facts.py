@@ -22,15 +22,14 @@ communities) come from its active members.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
 from typing import Any
 
 from matching import GeoPoint, ProviderProfile, TimeWindow
+from matching.profiles import trusted_profile, with_engagements
 from models.enums import MatchStatus, ProfessionalStatus
 from resolvers.matching_profiles import (
     PROFESSIONAL,
@@ -208,8 +207,7 @@ async def organizations(where: Where, asof: FactsAsOf, focus: Focus | None = Non
 
 PROFILE_MEMO_SIZE = 8192
 _PROFILE_MEMO: dict[tuple, ProviderProfile] = {}
-_PROFILE_FIELDS = tuple(f.name for f in dataclasses.fields(ProviderProfile))
-_read_profile = attrgetter(*_PROFILE_FIELDS)
+EMPTY: frozenset = frozenset()
 
 
 def _professional(row: Sequence, asof: FactsAsOf, served: frozenset[int] | None) -> ProviderProfile:
@@ -234,31 +232,26 @@ def _professional(row: Sequence, asof: FactsAsOf, served: frozenset[int] | None)
             if len(_PROFILE_MEMO) >= PROFILE_MEMO_SIZE:
                 _PROFILE_MEMO.clear()
             known = _PROFILE_MEMO[key] = _unengaged_professional(row, history, served)
-    if history[5] is None:
+    engagements = history[5]
+    if engagements is None:
         return known
-    profile = object.__new__(ProviderProfile)  # a copy (copy.copy of a slotted dataclass is five times slower)
-    for name, value in zip(_PROFILE_FIELDS, _read_profile(known), strict=True):
-        setattr(profile, name, value)
-    (profile.active_assignments, profile.recent_assignments, profile.booked,
-     profile.served_resident_ratings) = _engaged(history[5], asof, booking=True)
-    return profile
+    return with_engagements(known, *_engaged(engagements, asof, booking=True))
 
 
 def _unengaged_professional(row: Sequence, history: list, served: frozenset[int] | None) -> ProviderProfile:
-    """The profile of a professional row as if it had no current engagement."""
+    """The profile of a professional row as if it had no current engagement (built from values already in
+    the engine's normal form, see :func:`matching.profiles.trusted_profile`)."""
     (professional_id, name, gender, birth_date, categories, skills, languages, years, availability, capacity,
      latitude, longitude, travel_km, certificates, areas, _) = row
     completed, no_shows, cancelled, rating_sum, rating_count, _ = history
-    return ProviderProfile(
-        id=professional_id, kind=PROFESSIONAL, name=name, categories=stored_set(categories),
-        skills=stored_set(skills), languages=stored_set(languages), gender=gender_code(gender),
-        certifications=tuple(certification(*item) for item in as_list(certificates)),
-        birth_date=as_date(birth_date), travel_km=travel_km, availability=stored_slots(availability),
-        community_ids=frozenset(as_list(areas)) if served is None else served if areas else frozenset(),
-        location=None if latitude is None or longitude is None else GeoPoint(latitude, longitude),
-        max_concurrent=capacity, completed=int(completed or 0), no_shows=int(no_shows or 0),
-        cancelled=int(cancelled or 0), rating_sum=float(rating_sum or 0), rating_count=int(rating_count or 0),
-        years_experience=float(years or 0),
+    return trusted_profile(
+        professional_id, PROFESSIONAL, name, stored_set(categories), stored_set(skills),
+        tuple([certification(*item) for item in as_list(certificates)]) if certificates is not None else (),
+        stored_set(languages), gender_code(gender), as_date(birth_date),
+        frozenset(as_list(areas)) if served is None else served if areas else EMPTY,
+        None if latitude is None or longitude is None else GeoPoint(latitude, longitude), travel_km,
+        stored_slots(availability), capacity, 0, (), float(years or 0), int(completed or 0), int(no_shows or 0),
+        int(cancelled or 0), float(rating_sum or 0), int(rating_count or 0), 0, {},
     )
 
 

@@ -4,6 +4,7 @@ The expected exclusions are recomputed here by independent code (own haversine, 
 availability scan, own age arithmetic), not by calling the engine's predicates.
 """
 
+import dataclasses
 import math
 from datetime import date, datetime, time, timedelta
 
@@ -24,6 +25,11 @@ from matching import (
     rank,
 )
 from matching.batch import build_problem
+from matching.constraints import check_prepared, is_eligible_prepared
+from matching.context import prepare
+from matching.eligibility import eligibility_test
+from matching.profiles import trusted_profile, with_engagements
+from matching.scoring import Scorer, provider_terms
 from matching.synthetic import BASE, CENTRE
 
 K = CertificationKind
@@ -250,3 +256,76 @@ def test_batch_prefilter_keeps_exactly_the_eligible_pairs(instance):
     }
     expected = {(n.id, p.key) for n in need_list for p in provider_list if is_eligible(n, p, CONFIG)}
     assert found == expected
+
+
+@st.composite
+def scored(draw, ident: int, anchor: TimeWindow) -> ProviderProfile:
+    """A provider of :func:`providers` with a wider track record: odd experience and counts, ratings
+    beyond 1-5 (a prior can pull them back), a resident it served before."""
+    return dataclasses.replace(
+        draw(providers(ident, anchor)),
+        years_experience=draw(st.floats(-3, 40)),
+        cancelled=draw(st.integers(0, 9)),
+        rating_sum=draw(st.floats(0, 300)),
+        rating_count=draw(st.integers(0, 60)),
+        recent_assignments=draw(st.integers(-2, 40)),
+        served_resident_ratings=draw(st.dictionaries(st.integers(1, 3), st.floats(0, 6), max_size=2)),
+    )
+
+
+@st.composite
+def scored_instances(draw) -> tuple[NeedProfile, list[ProviderProfile]]:
+    need = draw(needs(0))
+    skills = draw(st.frozensets(st.sampled_from(["cooking", "massage", "reading"]), max_size=2))
+    need = dataclasses.replace(need, skills_wanted=skills)
+    found = []
+    for j in range(draw(st.integers(1, 6))):
+        provider = draw(scored(j, need.window))
+        found.append(dataclasses.replace(provider, skills=draw(st.frozensets(st.sampled_from(["cooking", "reading"])))))
+    return need, found
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances(max_needs=3))
+def test_ranking_eligibility_test_answers_as_the_constraints(instance):
+    """``eligibility_test`` (inline rules, used by ``rank``) agrees with each predicate and ``check``."""
+    need_list, provider_list = instance
+    for need in need_list:
+        ctx = prepare(need, CONFIG)
+        eligible = eligibility_test(ctx)
+        for provider in provider_list:
+            expected = not check_prepared(ctx, provider)
+            assert eligible(provider) is expected
+            assert is_eligible_prepared(ctx, provider) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(scored_instances())
+def test_scorer_total_is_the_breakdowns_float(instance):
+    """``Scorer.total`` (inline fractions) is exactly the sum of the breakdown, with or without the
+    provider's precomputed terms (ranking and batches order by it, explanations show the breakdown)."""
+    need, provider_list = instance
+    scorer = Scorer(prepare(need, CONFIG))
+    for provider in provider_list:
+        total = scorer.total(provider)
+        assert total == scorer.breakdown(provider).total
+        assert total == scorer.total(provider, provider_terms(provider, CONFIG))
+
+
+def _fields(profile: ProviderProfile) -> tuple:
+    return tuple(getattr(profile, f.name) for f in dataclasses.fields(ProviderProfile))
+
+
+@settings(max_examples=100, deadline=None)
+@given(scored_instances())
+def test_trusted_profiles_equal_the_dataclass_ones(instance):
+    """``trusted_profile`` (the service layer's fast constructor) gives every field, derived ones too,
+    as the dataclass does from the same normalised values; ``with_engagements`` as ``replace``."""
+    need, provider_list = instance
+    for provider in provider_list:
+        values = {f.name: getattr(provider, f.name) for f in dataclasses.fields(ProviderProfile) if f.init}
+        values["categories"] = frozenset(str(c) for c in provider.categories)  # stored as text
+        assert _fields(trusted_profile(**values)) == _fields(ProviderProfile(**values)) == _fields(provider)
+        engaged = {"active_assignments": 1, "recent_assignments": 2, "booked": (need.window,),
+                   "served_resident_ratings": {need.resident_id: 4.5}}
+        assert _fields(with_engagements(provider, **engaged)) == _fields(dataclasses.replace(provider, **engaged))
