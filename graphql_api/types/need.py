@@ -254,9 +254,10 @@ def provider_joins(info: Info) -> tuple[Joined, ...]:
         return ()
     from graphql_api.types.professional import Professional
 
-    fields = columns_for(Professional, info, "edges", "node", "provider")
-    return (Joined("professional", models.Professional, "professional_id", fields),
-            Joined("organization", models.Organization, "organization_id"))
+    return (Joined("professional", models.Professional, "professional_id",
+                   columns_for(Professional, info, "edges", "node", "provider")),
+            Joined("organization", models.Organization, "organization_id",
+                   columns_for(Organization, info, "edges", "node", "provider")))
 
 
 def keep_providers(matches: list[Match], page: Page) -> None:

@@ -137,3 +137,13 @@ Organization.ROW_FIELDS = row_fields(
     "categories", "description", "contact_name", "contact_phone", "address", "status", "created_at", "updated_at",
     location=GeoPoint.of,
 )
+Organization.FIELD_COLUMNS = {  # the fields answered from the row alone, and the columns each reads
+    "id": (), "__typename": (), "name": ("name",), "kind": ("kind",), "kindLabel": ("kind",), "uscc": ("uscc",),
+    "incubationStage": ("incubation_stage",), "incubationStageLabel": ("incubation_stage",),
+    "incubationStartedOn": ("incubation_started_on",), "graduatedOn": ("graduated_on",),
+    "registeredOn": ("registered_on",), "categories": ("categories",), "description": ("description",),
+    "contactName": ("contact_name",), "contactPhone": ("contact_phone",), "address": ("address",),
+    "status": ("status",), "statusLabel": ("status",), "location": ("latitude", "longitude"),
+    "createdAt": ("created_at",), "updatedAt": ("updated_at",),
+}
+Organization.EAGER_COLUMNS = ("id", "area_id", "incubated_by_id")

@@ -34,6 +34,7 @@ from graphql_api.types.need import Match, Need
 from graphql_api.types.organization import Organization
 from graphql_api.types.professional import Membership, Professional
 from graphql_api.types.resident import Resident
+from resolvers.pagination import paginate_children
 from resolvers.rows import Row, rows_by_id
 from tests.factories import make_areas
 from tests.factories_matching import make_carer, make_elder, make_service_org
@@ -217,7 +218,12 @@ async def test_professionals_are_read_with_the_columns_their_selection_needs(adm
         loads.append((model, fields))
         return await rows_by_id(model, ids, fields)
 
+    async def spy_joins(relation, parent_ids, args, joins=()):  # rows read with a page (resolvers.pagination.Joined)
+        loads.extend((join.model, join.fields) for join in joins if join.model is models.Professional)
+        return await paginate_children(relation, parent_ids, args, joins)
+
     monkeypatch.setattr(graphql_api.loaders, "rows_by_id", spy)
+    monkeypatch.setattr(graphql_api.loaders, "paginate_children", spy_joins)
     narrow = await admin_gql.ok(Q3_LIKE, {})
     assert loads == [(models.Professional, ("id", "name", "profession"))]
     variables = {"community": gid("Area", here.id)}
@@ -228,7 +234,7 @@ async def test_professionals_are_read_with_the_columns_their_selection_needs(adm
     loads.clear()
     assert await admin_gql.ok(EVERY_COLUMN, variables) == narrowed
     assert await admin_gql.ok(Q3_LIKE, {}) == narrow
-    assert {fields for _, fields in loads} == {None}
+    assert {fields for model, fields in loads if model is models.Professional} == {None}
 
 
 def _every_field(graphql_type: type) -> str:
@@ -269,6 +275,37 @@ async def test_needs_and_residents_are_read_with_the_columns_their_selection_nee
     assert await admin_gql.ok(EVERY_NEED_COLUMN, variables) == narrowed
     assert {fields for _, fields in loads} == {None}
     assert len(narrowed["needs"]["edges"]) == 3
+
+
+EVERY_ORGANIZATION_COLUMN = f"""query($community: ID!) {{ needs(first: 5, filter: {{communityId: $community}}) {{
+  edges {{ node {{ matches(first: 5) {{ edges {{ node {{ provider {{ __typename ... on Organization {{
+    {_every_field(Organization).replace("location", "location { latitude longitude }")} }} }} }} }} }} }} }} }} }}"""
+
+
+async def test_organizations_as_providers_are_read_with_the_columns_their_selection_needs(admin_gql, monkeypatch):
+    import graphql_api.loaders
+
+    here, _ = await _city()
+    joined = []
+
+    async def spy_joins(relation, parent_ids, args, joins=()):
+        joined.extend(join.fields for join in joins if join.model is models.Organization)
+        return await paginate_children(relation, parent_ids, args, joins)
+
+    monkeypatch.setattr(graphql_api.loaders, "paginate_children", spy_joins)
+    variables = {"community": gid("Area", here.id)}
+    narrowed = await admin_gql.ok(EVERY_ORGANIZATION_COLUMN, variables)
+    assert joined and all(f and "description" in f and "area_id" in f for f in joined)
+    providers = [e["node"]["provider"] for n in narrowed["needs"]["edges"] for e in n["node"]["matches"]["edges"]]
+    assert any(p["__typename"] == "Organization" for p in providers)
+    joined.clear()
+    narrow = await admin_gql.ok(NESTED, {"n": 5, "community": gid("Area", here.id)})
+    assert joined and all(f and "description" not in f for f in joined)
+    monkeypatch.setattr(Organization, "FIELD_COLUMNS", {})
+    joined.clear()
+    assert await admin_gql.ok(EVERY_ORGANIZATION_COLUMN, variables) == narrowed
+    assert await admin_gql.ok(NESTED, {"n": 5, "community": gid("Area", here.id)}) == narrow
+    assert set(joined) == {None}
 
 
 Q3_LIKE = """{ organizations(first: 5) { edges { node { memberships(first: 5) { edges { node {
