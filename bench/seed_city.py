@@ -29,6 +29,7 @@ from tortoise.migrations.api import migrate
 from bench.city import City, Table
 from bench.progress import Progress
 from graphql_api.settings import Settings
+from models.account_events import account_event_sql
 from models.list_indexes import list_index_sql
 from models.matching import derived_backfill_sql, extra_index_sql
 
@@ -64,7 +65,7 @@ async def apply_schema(url: str, mode: str = "migrate") -> None:
         await Tortoise.init(config=config)
         await Tortoise.generate_schemas()
     try:
-        for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres")]:
+        for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres"), *account_event_sql("postgres")]:
             await connections.get("default").execute_script(statement)
     finally:
         await Tortoise.close_connections()

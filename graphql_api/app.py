@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from contextlib import asynccontextmanager
 
@@ -19,11 +20,19 @@ from graphql_api.http import LinliGraphQL
 from graphql_api.notification_jobs import notification_sender
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
+from resolvers.account_cache import listening
 from resolvers.expiry import expiry_job
 from resolvers.live_events import publishing
 from resolvers.replica import close_replica, use_replica
 
 log = logging.getLogger("linli")
+
+
+def account_changes(settings: Settings) -> contextlib.AbstractAsyncContextManager:
+    """Keep the accounts this worker read until PostgreSQL announces a change (:mod:`resolvers.account_cache`;
+    nothing kept on SQLite)."""
+    connect = settings.listen_connector()
+    return listening(connect) if connect is not None else contextlib.nullcontext()
 
 
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
@@ -45,7 +54,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             async with RegisterTortoise(app, config=settings.tortoise_config(statement_timeout=True)):
                 tune_garbage_collector()  # graphql_api.gc_tuning: a third of the CPU of nested answers
                 async with publishing(graphql.need_feed), expiry_job(settings.expiry_interval_seconds), \
-                        notification_sender(settings, cache):
+                        notification_sender(settings, cache), account_changes(settings):
                     yield
         else:
             yield

@@ -8,12 +8,15 @@ with the embedded SQLite database (a production deployment uses PostgreSQL).
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tortoise.backends.base.config_generator import expand_db_url
 
 from models.enums import NotificationKind
+from resolvers.account_cache import LISTENER_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "linli-development-secret-do-not-use-in-production"
@@ -263,6 +266,22 @@ class Settings:
         if not self.database_replica_url or self.uses_sqlite:
             return None
         return self._connection(True, self.database_replica_url)  # type: ignore[return-value]
+
+    def listen_connector(self) -> Callable[[], Awaitable[Any]] | None:
+        """A function opening the connection that listens to account changes (:mod:`resolvers.account_cache`),
+        or None on SQLite (no notifications there: accounts are read on every request)."""
+        if self.uses_sqlite:
+            return None
+        credentials = expand_db_url(self.database_url)["credentials"]
+        arguments = {name: credentials.get(name) for name in ("host", "port", "user", "password", "database", "ssl")}
+
+        def connect() -> Awaitable[Any]:
+            import asyncpg
+
+            return asyncpg.connect(**{k: v for k, v in arguments.items() if v is not None}, timeout=10,
+                                   server_settings={"application_name": LISTENER_NAME})
+
+        return connect
 
     def _connection(self, statement_timeout: bool, url: str | None = None) -> str | dict:
         url = url or self.database_url

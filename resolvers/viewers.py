@@ -21,6 +21,7 @@ from tortoise.expressions import Q
 from models import Account, ApiKey
 from models.enums import AccountRole, AccountStatus, OrganizationStatus
 from resolvers.access import Viewer
+from resolvers.account_cache import ACCOUNTS
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.rows import Row, query_rows
 from resolvers.tokens import decode_access_token, digest
@@ -62,8 +63,13 @@ async def viewer_for_access_token(token: str, secret_key: str, client_ip: str = 
     claims = decode_access_token(token, secret_key)
     postgres = connections.get("default").capabilities.dialect == "postgres"
     sql = ACCOUNT_WITH_APPROVALS_SQL if postgres else ACCOUNT_SQL
-    found = await query_rows(Account, sql, [claims.account_id])  # every request: no ORM query building
-    account = found[0] if found else None
+    account = ACCOUNTS.get(claims.account_id)  # kept until PostgreSQL announces a change (resolvers.account_cache)
+    if account is None:
+        generation = ACCOUNTS.generation
+        found = await query_rows(Account, sql, [claims.account_id])  # no ORM query building
+        account = found[0] if found else None
+        if account is not None:
+            ACCOUNTS.put(claims.account_id, account, generation)
     if account is None or account.token_version != claims.version:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "The access token was revoked: sign in again.")
     if account.status == AccountStatus.BANNED:

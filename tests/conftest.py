@@ -29,6 +29,7 @@ from tortoise.context import TortoiseContext, tortoise_test_context
 from graphql_api.app import LinliGraphQL, create_app
 from graphql_api.context import Context
 from graphql_api.settings import Limits, Settings
+from models.account_events import account_event_sql
 from models.list_indexes import list_index_sql
 from models.matching import extra_index_sql
 from resolvers.access import Role, Viewer
@@ -60,7 +61,8 @@ async def postgres_template() -> str:
     if not _template:
         url = fresh_database_url()
         async with tortoise_test_context(["models"], db_url=url, timezone=TIMEZONE):
-            for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres")]:  # what migrations add
+            for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres"),
+                              *account_event_sql("postgres")]:  # what migrations add
                 await connections.get("default").execute_script(statement)
         _template.append(url.rsplit("/", 1)[1])
     return _template[0]

@@ -20,10 +20,12 @@ import httpx
 import pytest
 import pytest_asyncio
 import redis.asyncio as aioredis
+from tortoise import connections
 from tortoise.context import tortoise_test_context
 
 from bench.server import BENCH_SECRET, Server
 from models import Need, NeedEvent
+from models.account_events import account_event_sql
 from models.enums import AccountRole, NeedStatus
 from resolvers.tokens import issue_access_token
 from tests.conftest import BACKEND, drop_database, fresh_database_url
@@ -41,6 +43,8 @@ pytestmark = [pytest.mark.skipif(BACKEND != "postgres", reason="two processes ne
 DIRECTORY = "{ organizations(first: 20) { totalCount edges { node { id name } } } }"
 RENAME = """mutation($id: ID!, $name: String!) { organizationUpdate(id: $id, input: {name: $name}) {
   organization { name } errors { code } } }"""
+BAN = "mutation($id: ID!) { accountBan(id: $id) { account { status } errors { code } } }"
+ME = "{ me { username } }"
 CREATE = """mutation($input: NeedCreateInput!, $key: String) { needCreate(input: $input, idempotencyKey: $key) {
   need { id title } errors { field code } } }"""
 
@@ -51,8 +55,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def post(base: str, query: str, variables: dict | None = None, headers: dict | None = None) -> dict:
-    async with httpx.AsyncClient(timeout=30) as http:
+async def post(base: str, query: str, variables: dict | None = None, headers: dict | None = None,
+               local_address: str | None = None) -> dict:
+    transport = httpx.AsyncHTTPTransport(local_address=local_address) if local_address else None
+    async with httpx.AsyncClient(timeout=30, transport=transport) as http:
         answer = await http.post(f"{base}/graphql", json={"query": query, "variables": variables or {}},
                                  headers=headers or {})
     return answer.json()
@@ -63,11 +69,13 @@ async def city():
     """A fresh database with a community, an organization, a resident and three centre admins."""
     url = fresh_database_url()
     async with tortoise_test_context(["models"], db_url=url, timezone="Asia/Shanghai"):
+        for statement in account_event_sql("postgres"):  # what migration 0005 adds: workers keep accounts
+            await connections.get("default").execute_script(statement)
         _, here, _ = await make_areas()
         organization = await make_organization(here, name="和睦助老服务社")
         elder = await make_resident(here, name="王秀英")
         admins = [await make_account(AccountRole.CENTRE_ADMIN, f"admin-{i}") for i in range(3)]
-        yield {"url": url, "organization": organization, "elder": elder,
+        yield {"url": url, "organization": organization, "elder": elder, "admins": admins,
                "headers": [bearer(issue_access_token(a, BENCH_SECRET)[0]) for a in admins], "here": here}
     await drop_database(url.rsplit("/", 1)[1])
 
@@ -140,3 +148,20 @@ async def test_the_expiry_job_expires_each_need_once(city, workers):
     assert await Need.filter(id__in=ids, status=NeedStatus.EXPIRED).count() == DUE_NEEDS
     events = await NeedEvent.filter(need_id__in=ids, to_status=NeedStatus.EXPIRED).values_list("need_id", flat=True)
     assert sorted(events) == sorted(ids)  # one event per need: never expired twice
+
+
+async def test_a_ban_on_one_worker_ends_the_account_on_the_other(city, workers):
+    """From 127.0.0.2: refused credentials make a request anonymous, charged to its address's rate budget, and
+    127.0.0.1's was spent above."""
+    a, b, _ = workers
+    banned, admin = city["headers"][2], city["headers"][0]
+    for _ in range(3):  # B keeps the account it read (resolvers.account_cache): later requests send no look-up
+        assert (await post(b, ME, headers=banned))["data"]["me"]["username"] == "admin-2"
+    account = gid("Account", city["admins"][2].id)
+    answer = await post(a, BAN, {"id": account}, admin)
+    assert answer["data"]["accountBan"] == {"account": {"status": "BANNED"}, "errors": []}
+    started = asyncio.get_running_loop().time()
+    while ((refused := await post(b, ME, headers=banned, local_address="127.0.0.2")).get("data") or {}).get("me"):
+        assert asyncio.get_running_loop().time() - started < 2, "B still serves the banned account"
+        await asyncio.sleep(0.01)
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
