@@ -9,7 +9,8 @@
    professionals (residents, needs and organizations scaled alike, the 30 communities kept) into
    ``<database>_<size>`` databases, each measured like the full one.
 3. ``matchAssign`` (dry run) of ``--assign-needs`` random open needs of the ``--assign-providers``
-   city, in-process and through the endpoint.
+   city, in-process and through the endpoint (``--assign-needs 0`` leaves this part out, and that
+   city is then neither seeded nor measured unless ``--sizes`` names it).
 
 Each city gets the matching indexes of ``models.matching.extra_index_sql`` (idempotent, so a city
 seeded before an index was added gets it too), and is seeded again when its tables lack a column
@@ -130,7 +131,8 @@ async def measure_assign(need_ids: list[int], http: httpx.Client | None) -> dict
     started = time.perf_counter()
     outcome = await match_assign(ADMIN, need_ids, dry_run=True)
     inside = time.perf_counter() - started
-    result = {"inside": inside, "providers": outcome.providers_considered, "assigned": len(outcome.result.assignments),
+    result = {"needs": len(need_ids), "inside": inside, "providers": outcome.providers_considered,
+              "assigned": len(outcome.result.assignments),
               "method": outcome.result.method.value, "optimal": outcome.result.optimal, "http": None}
     if http is not None:
         started = time.perf_counter()
@@ -189,12 +191,16 @@ def load_note() -> str:
 
 async def run(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
+    assign_size = args.assign_providers if args.assign_needs > 0 else None  # None: no matchAssign part at all
+    assigned: dict | None = None
     url = await ensure_seeded(city(args, args.professionals), args.reseed)
     started_load = load_note()
     async with session(url, args) as (http, server):
         sample = await open_needs(args.requests, rng)
         await warm_up(sample[0], http)
         full = await measure_candidates(sample, http, server, url)
+        if assign_size == args.professionals:
+            assigned = await measure_assign(await open_needs(args.assign_needs, rng), http)
     print(f"\n## matchCandidates: {len(sample)} random open needs, {args.professionals:,} professionals\n")
     print(f"Machine: {started_load} at the start, {load_note()} at the end.\n")
     print(row("where", "p50 ms", "p95 ms", "p99 ms", "mean eligible"))
@@ -204,15 +210,14 @@ async def run(args: argparse.Namespace) -> None:
     if full["cpu"]:
         print(f"\nCPU per HTTP request: server process {full['cpu'][0]:.1f} ms, PostgreSQL {full['cpu'][1]:.1f} ms.")
     growth = {args.professionals: full}
-    for size in sorted({*args.sizes, args.assign_providers} - {args.professionals}):
+    for size in sorted({*args.sizes, *([assign_size] if assign_size else [])} - {args.professionals}):
         url = await ensure_seeded(city(args, size), args.reseed)
         async with session(url, args) as (http, server):
             sample = await open_needs(args.scaling_requests, rng)
             await warm_up(sample[0], http)
             growth[size] = await measure_candidates(sample, http, server, url)
-            if size == args.assign_providers:
-                batch = await open_needs(args.assign_needs, rng)
-                assigned = await measure_assign(batch, http)
+            if size == assign_size:
+                assigned = await measure_assign(await open_needs(args.assign_needs, rng), http)
     print("\n## matchCandidates as the city grows (30 communities, everything scaled with the professionals)\n")
     print(f"Machine: {load_note()} at the end.\n")
     print(row("professionals", "mean eligible", "in-process p50", "p95", "p99", "HTTP p50", "p95", "p99",
@@ -222,7 +227,13 @@ async def run(args: argparse.Namespace) -> None:
         inside, outside, cpu = ms(growth[size]["inside"]), ms(growth[size]["http"]), growth[size]["cpu"]
         spent = [f"{c:.1f}" for c in cpu] if cpu else ["-", "-"]
         print(row(f"{size:,}", f"{growth[size]['eligible']:.0f}", *inside, *outside, *spent))
-    print(f"\n## matchAssign (dry run) of {len(batch):,} open needs, {args.assign_providers:,} professionals\n")
+    if assigned is not None:
+        print_assign(assigned, args.assign_providers)
+
+
+def print_assign(assigned: dict, providers: int) -> None:
+    """The matchAssign table."""
+    print(f"\n## matchAssign (dry run) of {assigned['needs']:,} open needs, {providers:,} professionals\n")
     print(row("where", "seconds", "providers considered", "assigned", "method", "optimal"))
     print(row("---", "---:", "---:", "---:", "---", "---"))
     for where, seconds in (("in-process (service)", assigned["inside"]), ("GraphQL endpoint (HTTP)", assigned["http"])):
@@ -240,7 +251,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scaling-requests", type=int, default=100)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
                         default=[1000, 2000, 5000, 10000, 20000])
-    parser.add_argument("--assign-needs", type=int, default=2000)
+    parser.add_argument("--assign-needs", type=int, default=2000, help="0: no matchAssign part (nor its city)")
     parser.add_argument("--assign-providers", type=int, default=5000)
     parser.add_argument("--professionals", type=int, default=20_000, help="as seeded in --database-url")
     parser.add_argument("--residents", type=int, default=100_000)

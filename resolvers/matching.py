@@ -12,10 +12,12 @@ one transaction. A stored match's ``score`` is the engine's score divided by 100
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from matching import Exclusion, ProviderProfile, RankingResult, ScoreBreakdown, check, rank, score
+from matching import Exclusion, ProviderKey, ProviderProfile, RankingResult, ScoreBreakdown, check, rank, score
 from matching.context import prepare
 from models import Match, Organization, Professional
 from models.enums import OPEN_NEED_STATUSES, MatchStatus, NeedStatus, ProviderKind
@@ -31,7 +33,7 @@ from resolvers.matching_candidates import (
     professionals_for_need,
     professionals_out_of_place,
 )
-from resolvers.matching_facts import FactsAsOf
+from resolvers.matching_facts import FactsAsOf, shown_columns
 from resolvers.matching_needs import load_need, need_profiles, ranking_need
 from resolvers.matching_profiles import matching_config
 
@@ -42,6 +44,21 @@ LIVE_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
 async def match_candidates(viewer: Viewer, need_id: int, first: int = 10, include_excluded: bool = False
                            ) -> RankingResult:
     """The ``first`` best providers for a need; with ``include_excluded`` also who is excluded and why."""
+    return (await rank_need(viewer, need_id, first, include_excluded)).result
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A ranking and the stored columns of the providers it lists (``shown``, by provider key: a professional's
+    ``SHOWN_PROFESSIONAL`` columns, an organization's ``SHOWN_ORGANIZATION`` ones), read by the ranking's own
+    statements, so an answer showing who they are needs no statement of its own."""
+
+    result: RankingResult
+    shown: dict[ProviderKey, dict[str, Any]]
+
+
+async def rank_need(viewer: Viewer, need_id: int, first: int = 10, include_excluded: bool = False) -> Ranked:
+    """:func:`match_candidates`, with the shown columns of the providers listed (candidates and excluded)."""
     await require_staff(viewer)
     if not 0 <= first <= MAX_CANDIDATES:
         raise DomainError(ErrorCode.OUT_OF_RANGE, f"`first` is 0 to {MAX_CANDIDATES}.", "first")
@@ -49,15 +66,25 @@ async def match_candidates(viewer: Viewer, need_id: int, first: int = 10, includ
     await require_staff(viewer, [need.community_id])
     config = matching_config()
     asof = FactsAsOf.of([need.resident_id], config.reliability_prior.rating)
+    rows: dict[str, dict[int, Any]] = {ProviderKind.PROFESSIONAL.value: {}, ProviderKind.ORGANIZATION.value: {}}
+    pros, orgs = rows[ProviderKind.PROFESSIONAL.value], rows[ProviderKind.ORGANIZATION.value]
     if include_excluded:
-        loads = (professionals_for_need(need, asof), professionals_out_of_place(need, asof),
-                 organizations_offering([need.category], asof))
+        loads = (professionals_for_need(need, asof, shown=pros), professionals_out_of_place(need, asof, shown=pros),
+                 organizations_offering([need.category], asof, shown=orgs))
     else:
         ctx = prepare(profile, config)
-        loads = (professionals_for_need(need, asof, ctx),
-                 organizations_offering([need.category], asof, need.community_id, need_focus(need, ctx)))
+        loads = (professionals_for_need(need, asof, ctx, pros),
+                 organizations_offering([need.category], asof, need.community_id, need_focus(need, ctx), orgs))
     providers = [provider for found in await asyncio.gather(*loads) for provider in found]
-    return rank(profile, providers, config, first, include_excluded)
+    result = rank(profile, providers, config, first, include_excluded)
+    shown = {}
+    for listed in (result.candidates, result.excluded):
+        for item in listed:
+            kind, provider_id = item.provider_key
+            row = rows[kind].get(provider_id)
+            if row is not None:
+                shown[item.provider_key] = shown_columns(kind, row)
+    return Ranked(result, shown)
 
 
 async def provider_profile(kind: ProviderKind, provider_id: int, resident_id: int, field: str = "providerId"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from matching import ProviderProfile
 from matching.context import NeedContext
@@ -99,8 +100,8 @@ def _place(sql: Statement, need: Need) -> str:
     return f"((({boxed}) OR {indexed}) AND {exact})"
 
 
-async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext | None = None
-                                 ) -> list[ProviderProfile]:
+async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext | None = None,
+                                 shown: dict[int, Any] | None = None) -> list[ProviderProfile]:
     """Active professionals offering the need's category who pass the place pre-filter.
 
     With the engine's prepared need ``ctx``, the rules a row alone decides are checked in SQL too
@@ -108,6 +109,7 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
     this need looks at (:class:`~resolvers.matching_facts.Focus`). On PostgreSQL the
     indexes pick the rows passing the category and place tests before any rule is tested; on
     SQLite a ``CASE`` makes the database test the rules only on the rows that pass the place test.
+    With ``shown``, the rows are kept there too (see :func:`~resolvers.matching_facts.professionals`).
     """
     def where(sql: Statement) -> str:
         offers, place = sql.json_has("p.categories", need.category), _place(sql, need)
@@ -119,15 +121,15 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
         return f"p.status = '{ACTIVE}' AND {offers} AND CASE WHEN {place} THEN {rules} ELSE FALSE END"
 
     if ctx is None:
-        return await professionals(where, asof)
+        return await professionals(where, asof, shown=shown)
     focus = need_focus(need, ctx)
     if spare_connections() < SPLIT_WHEN_IDLE:
-        return await professionals(where, asof, focus=focus)
+        return await professionals(where, asof, focus=focus, shown=shown)
 
     def part(remainder: int) -> Where:  # every other professional by id: two halves of the same rows
         return lambda sql: f"{where(sql)} AND p.id % 2 = {remainder}"
 
-    halves = await asyncio.gather(*(professionals(part(r), asof, focus=focus) for r in (0, 1)))
+    halves = await asyncio.gather(*(professionals(part(r), asof, focus=focus, shown=shown) for r in (0, 1)))
     return sorted(halves[0] + halves[1], key=_provider_id)
 
 
@@ -141,13 +143,13 @@ def need_focus(need: Need, ctx: NeedContext) -> Focus:
     return Focus(need.community_id, str(need.category), kinds, bool(ctx.need.languages), bool(ctx.need.skills_wanted))
 
 
-async def professionals_out_of_place(need: Need, asof: FactsAsOf, limit: int = EXCLUDED_LIMIT
-                                     ) -> list[ProviderProfile]:
+async def professionals_out_of_place(need: Need, asof: FactsAsOf, limit: int = EXCLUDED_LIMIT,
+                                     shown: dict[int, Any] | None = None) -> list[ProviderProfile]:
     """Active professionals offering the category who fail the place pre-filter (at most ``limit``)."""
     def where(sql: Statement) -> str:
         return f"p.status = '{ACTIVE}' AND {sql.json_has('p.categories', need.category)} AND NOT {_place(sql, need)}"
 
-    return await professionals(where, asof, suffix=f"ORDER BY p.id LIMIT {int(limit)}")
+    return await professionals(where, asof, suffix=f"ORDER BY p.id LIMIT {int(limit)}", shown=shown)
 
 
 async def professionals_for_batch(needs: Sequence[Need], asof: FactsAsOf) -> list[ProviderProfile]:
@@ -175,7 +177,8 @@ async def professionals_by_id(ids: Iterable[int], asof: FactsAsOf, active_only: 
 
 
 async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, community_id: int | None = None,
-                                 focus: Focus | None = None) -> list[ProviderProfile]:
+                                 focus: Focus | None = None, shown: dict[int, Any] | None = None
+                                 ) -> list[ProviderProfile]:
     """Active organizations offering any of ``categories`` (serving ``community_id``, when given).
 
     An organization serves its area (a subdistrict: each of its communities) and every community
@@ -196,7 +199,7 @@ async def organizations_offering(categories: Iterable[str], asof: FactsAsOf, com
             f"AND o.status = '{ORG_ACTIVE}'))"  # the outer test keeps PostgreSQL from hashing every membership
         )
 
-    return await organizations(where, asof, focus if community_id is not None else None)
+    return await organizations(where, asof, focus if community_id is not None else None, shown)
 
 
 async def organizations_by_id(ids: Iterable[int], asof: FactsAsOf) -> list[ProviderProfile]:

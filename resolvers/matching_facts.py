@@ -48,7 +48,10 @@ DECLINED, WITHDRAWN = MatchStatus.DECLINED.value, MatchStatus.WITHDRAWN.value
 ACTIVE = ProfessionalStatus.ACTIVE.value
 PRO_COLUMNS = ("id", "name", "gender", "birth_date", "categories", "skills", "languages", "years_experience",
                "availability", "max_concurrent", "latitude", "longitude", "travel_km")
-ORG_COLUMNS = "o.id, o.name, o.categories, o.area_id, o.latitude, o.longitude"
+ORG_COLUMNS = "o.id, o.name, o.categories, o.area_id, o.incubated_by_id, o.latitude, o.longitude"
+SHOWN_PROFESSIONAL = ("id", "name", "profession")
+SHOWN_ORGANIZATION = ("id", "name", "area_id", "incubated_by_id")
+"""The stored columns of a provider that the rows of a ranking (with ``shown``) carry, by kind."""
 Where = Callable[[Statement], str]
 """Writes the ``WHERE`` condition of a provider query (binding its parameters on the statement)."""
 
@@ -143,10 +146,12 @@ def _history_postgres(sql: Statement, column: str, owner: str, asof: FactsAsOf, 
                     f"ON r.owner = '{kind}' AND r.owner_id = {owner}) AS history")
 
 
-async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p.id", focus: Focus | None = None
-                        ) -> list[ProviderProfile]:
+async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p.id", focus: Focus | None = None,
+                        shown: dict[int, Any] | None = None) -> list[ProviderProfile]:
     """Profiles of the professionals ``where`` picks, with their facts (one statement); with a
-    ``focus``, only the facts one need looks at (see :class:`Focus`)."""
+    ``focus``, only the facts one need looks at (see :class:`Focus`). With ``shown``, the statement also
+    reads each one's ``name`` and ``profession`` (``SHOWN_PROFESSIONAL``) and puts its row there by id: an
+    answer showing the ten best then needs no second statement for them (:func:`shown_columns`)."""
     sql = Statement()
     condition = where(sql)
     instead: dict[str, str] = {}
@@ -161,24 +166,30 @@ async def professionals(where: Where, asof: FactsAsOf, suffix: str = "ORDER BY p
         areas = (f"CASE WHEN {community}::int = ANY(p.area_ids) THEN 1 ELSE 0 END" if sql.postgres else
                  f"CASE WHEN p.id IN (SELECT s.professional_id FROM professional_service_area s "
                  f"WHERE s.area_id = {community}) THEN 1 ELSE 0 END")
-        instead = {"name": "''", "categories": f"CAST({sql.param(json.dumps([focus.category]))} AS TEXT)"}
+        instead = {"categories": f"CAST({sql.param(json.dumps([focus.category]))} AS TEXT)"}
+        if shown is None:
+            instead["name"] = "''"
         instead |= {column: "'[]'" for column, wanted in (("languages", focus.languages), ("skills", focus.skills))
                     if not wanted}
     columns = ", ".join(f"{instead[c]} AS {c}" if c in instead else f"p.{c}" for c in PRO_COLUMNS)
     prefix, history = _history(sql, "professional_id", "p.id", asof)
+    extra = "" if shown is None else ", p.profession"  # after the columns the profile reads by position
     rows = await sql.records(
         f"{prefix}SELECT {columns}, {certificates} AS certificates, {areas} AS areas, "
-        f"{history} FROM professional p WHERE {condition} {suffix}"
+        f"{history}{extra} FROM professional p WHERE {condition} {suffix}"
     )
+    if shown is not None:
+        shown.update({row[0]: row for row in rows})
     served = None if focus is None else frozenset({focus.community_id})
     return [_professional(row, asof, served) for row in rows]
 
 
-async def organizations(where: Where, asof: FactsAsOf, focus: Focus | None = None) -> list[ProviderProfile]:
+async def organizations(where: Where, asof: FactsAsOf, focus: Focus | None = None,
+                        shown: dict[int, Any] | None = None) -> list[ProviderProfile]:
     """Profiles of the organizations ``where`` picks, with their own and their members' facts (one statement);
     with a ``focus`` (``where`` picks only organizations serving its community), only what that need looks
     at: the members' certificates of its kinds, their languages and skills when it asks for some, and the
-    need's community as the one served."""
+    need's community as the one served. With ``shown``, each row is put there by id (as :func:`professionals`)."""
     sql = Statement()
     condition = where(sql)
     members = (f"FROM membership ms JOIN professional mp ON mp.id = ms.professional_id AND mp.status = '{ACTIVE}' "
@@ -201,6 +212,8 @@ async def organizations(where: Where, asof: FactsAsOf, focus: Focus | None = Non
         f"{prefix}SELECT {ORG_COLUMNS}, {sql.rows_list(member, members)} AS members, {sub_areas} AS sub_areas, "
         f"{history} FROM organization o WHERE {condition} ORDER BY o.id"
     )
+    if shown is not None:
+        shown.update({row["id"]: row for row in rows})
     served = None if focus is None else focus.community_id
     return [organization_profile(row, _organization_facts(row, asof, served)) for row in rows]
 
@@ -242,7 +255,7 @@ def _unengaged_professional(row: Sequence, history: list, served: frozenset[int]
     """The profile of a professional row as if it had no current engagement (built from values already in
     the engine's normal form, see :func:`matching.profiles.trusted_profile`)."""
     (professional_id, name, gender, birth_date, categories, skills, languages, years, availability, capacity,
-     latitude, longitude, travel_km, certificates, areas, _) = row
+     latitude, longitude, travel_km, certificates, areas, *_) = row  # then history (and profession, if read)
     completed, no_shows, cancelled, rating_sum, rating_count, _ = history
     return trusted_profile(
         professional_id, PROFESSIONAL, name, stored_set(categories), stored_set(skills),
@@ -302,3 +315,8 @@ def _organization_facts(row: dict, asof: FactsAsOf, served: int | None = None) -
     if served is not None:
         facts.community_ids = {served}
     return facts
+
+
+def shown_columns(kind: str, row: Any) -> dict[str, Any]:
+    """The ``SHOWN_PROFESSIONAL`` or ``SHOWN_ORGANIZATION`` columns of a row kept in ``shown``, by name."""
+    return {column: row[column] for column in (SHOWN_PROFESSIONAL if kind == PROFESSIONAL else SHOWN_ORGANIZATION)}

@@ -11,7 +11,7 @@ from graphql_api.context import Info
 from graphql_api.types.common import decode_id
 from graphql_api.types.matching import MatchCandidates
 from graphql_api.types.recommendation import ProjectRecommendation
-from resolvers.matching import match_candidates
+from resolvers.matching import rank_need
 from resolvers.recommendations import project_recommendations
 
 
@@ -29,9 +29,8 @@ class MatchingQuery:
             description="Also list providers offering the category that break a constraint (why not this person?)."
         )] = False,
     ) -> MatchCandidates:
-        ranking = await match_candidates(info.context.viewer, decode_id(need_id, "Need", "needId"), first,
-                                         include_excluded)
-        return MatchCandidates.from_engine(ranking)
+        ranked = await rank_need(info.context.viewer, decode_id(need_id, "Need", "needId"), first, include_excluded)
+        return await MatchCandidates.answer(info, ranked)
 
     @strawberry.field(description="Project sessions that fit a resident (age, family, community, interests, free "
                                   "seats), best first; for the resident themself or staff serving them.")

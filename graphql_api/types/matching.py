@@ -1,7 +1,11 @@
 """GraphQL types of matching: ranked candidates with explanations, excluded providers, batch assignments.
 
-Providers are resolved through the per-request loaders (one statement per provider kind, whatever
-the number of candidates).
+A ranking's candidates are objects over the engine's (:class:`~graphql_api.types.row_backed.RowBacked`):
+their breakdown and reasons are built only when the answer selects them. Their providers are given to
+them before the answer is built (:func:`give_providers`), from the columns the ranking's statements
+already read when the answer asks only for those (a name, a profession), else in one statement per
+provider kind; the answer of a ranking is then read without one resolver call per candidate (the compiled
+plans of :mod:`graphql_api.plans`). A batch assignment's providers go through the per-request loaders.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ import models
 from graphql_api.context import Info
 from graphql_api.types.need import Need, Provider
 from graphql_api.types.organization import Organization
+from graphql_api.types.row_backed import RowBacked, columns_for, keep, prefetchable, prefetched, row_fields, selects
 from graphql_api.types.score import MatchCriterion, ScoreComponent
 from matching import EXCLUSION_LABELS, AssignmentMethod, ExclusionCode, UnassignedCode
 from models.enums import ProviderKind
+from resolvers.matching import Ranked
+from resolvers.matching_facts import SHOWN_ORGANIZATION, SHOWN_PROFESSIONAL
+from resolvers.rows import row_maker
 
 if TYPE_CHECKING:
     from graphql_api.types.professional import Professional
@@ -72,7 +80,7 @@ class Exclusion:
 
 @strawberry.type(description="An eligible provider for a need: its score out of 100, the breakdown that adds up "
                              "to it, and the strongest reasons.")
-class MatchCandidate:
+class MatchCandidate(RowBacked):
     score: float = strawberry.field(description="Score out of 100 (the sum of the breakdown's points).")
     breakdown: list[ScoreComponent] = strawberry.field(description="Points per criterion, with reasons.")
     reasons: list[Reason] = strawberry.field(description="Up to three provider-specific highlights, best first.")
@@ -80,32 +88,41 @@ class MatchCandidate:
 
     @classmethod
     def from_engine(cls, candidate: Any) -> MatchCandidate:
-        """Build from a ``matching.Candidate``."""
-        return cls(
-            score=candidate.score, breakdown=[ScoreComponent.from_engine(c) for c in candidate.breakdown],
-            reasons=[Reason(criterion=r.criterion, zh=r.zh, en=r.en) for r in candidate.reasons],
-            key=candidate.provider_key,
-        )
+        """Over a ``matching.Candidate``: the breakdown and reasons are built only when an answer reads them."""
+        return cls.of_row(candidate, key=candidate.provider_key)
 
     @strawberry.field(description="The provider: a professional or an organization.", graphql_type=Provider)
-    async def provider(self, info: Info) -> Professional | Organization:
-        return await load_provider(info, self.key)
+    @prefetchable("provider")
+    def provider(self, info: Info) -> Professional | Organization:
+        return prefetched(self, "provider") or load_provider(info, self.key)
+
+
+MatchCandidate.ROW_FIELDS = row_fields(
+    "score",
+    breakdown=lambda candidate: [ScoreComponent.from_engine(c) for c in candidate.breakdown],
+    reasons=lambda candidate: [Reason(criterion=r.criterion, zh=r.zh, en=r.en) for r in candidate.reasons],
+)
 
 
 @strawberry.type(description="A provider that cannot take the need, with every constraint it breaks.")
-class ExcludedCandidate:
+class ExcludedCandidate(RowBacked):
     failed: list[Exclusion] = strawberry.field(description="The broken constraints, in a fixed order.")
     key: strawberry.Private[tuple[str, int]]
 
     @classmethod
     def from_engine(cls, excluded: Any) -> ExcludedCandidate:
-        """Build from a ``matching.ExcludedCandidate``."""
-        failed = [Exclusion(code=e.code, message_zh=e.message_zh, message_en=e.message_en) for e in excluded.exclusions]
-        return cls(failed=failed, key=excluded.provider_key)
+        """Over a ``matching.ExcludedCandidate`` (the exclusions are built only when an answer reads them)."""
+        return cls.of_row(excluded, key=excluded.provider_key)
 
     @strawberry.field(description="The provider: a professional or an organization.", graphql_type=Provider)
-    async def provider(self, info: Info) -> Professional | Organization:
-        return await load_provider(info, self.key)
+    @prefetchable("provider")
+    def provider(self, info: Info) -> Professional | Organization:
+        return prefetched(self, "provider") or load_provider(info, self.key)
+
+
+ExcludedCandidate.ROW_FIELDS = row_fields(failed=lambda excluded: [
+    Exclusion(code=e.code, message_zh=e.message_zh, message_en=e.message_en) for e in excluded.exclusions
+])
 
 
 @strawberry.type(description="The ranking of providers for one need.")
@@ -127,9 +144,64 @@ class MatchCandidates:
             total_eligible=ranking.total_eligible, need_id=ranking.need_id,
         )
 
+    @classmethod
+    async def answer(cls, info: Info, ranked: Ranked) -> MatchCandidates:
+        """The ranking with each listed provider the answer selects already given to its candidate
+        (:func:`give_providers`), so the answer is built without a resolver call per candidate."""
+        answer = cls.from_engine(ranked.result)
+        listed = [*(("candidates", c) for c in answer.candidates), *(("excluded", e) for e in answer.excluded)]
+        await give_providers(info, listed, ranked.shown)
+        return answer
+
     @strawberry.field(description="The need that was ranked for.")
     async def need(self, info: Info) -> Need:
         return Need.from_model(await info.context.loaders.by_id(models.Need).load(self.need_id))
+
+
+async def give_providers(info: Info, listed: list[tuple[str, Any]], shown: dict[tuple[str, int], dict]) -> None:
+    """Give each listed candidate (``(field, candidate)``, the field of ``matchCandidates`` it is in) its
+    provider when the answer selects it there.
+
+    When every field the selection asks of a professional (of an organization) is one of the stored columns
+    the ranking's own statements read (``shown``: name, profession, ...), the providers of that kind are
+    built over those; otherwise the rows with the selected columns are loaded, one statement for all of
+    that kind (as the resolvers' loaders would). A provider missing from both is left to the resolver.
+    """
+    from graphql_api.types.professional import Professional
+
+    fields = [field for field in ("candidates", "excluded") if selects(info, field, "provider")]
+    if not listed or not fields:
+        return
+    listed = [(field, candidate) for field, candidate in listed if field in fields]
+    for kind, model, cls, available in (
+        (ProviderKind.PROFESSIONAL.value, models.Professional, Professional, SHOWN_PROFESSIONAL),
+        (ProviderKind.ORGANIZATION.value, models.Organization, Organization, SHOWN_ORGANIZATION),
+    ):
+        mine = [candidate for _, candidate in listed if candidate.key[0] == kind]
+        if not mine:
+            continue
+        columns = _selected_columns(cls, info, fields)
+        if columns is not None and set(columns) <= set(available) and all(c.key in shown for c in mine):
+            make = row_maker(model)
+            rows = [make(dict(shown[c.key])) for c in mine]
+        else:
+            ids = tuple(dict.fromkeys(c.key[1] for c in mine))
+            found = dict(zip(ids, await info.context.loaders.by_ids(model, columns).load(ids), strict=True))
+            rows = [found[c.key[1]] for c in mine]
+        for candidate, row in zip(mine, rows, strict=True):
+            if row is not None:
+                keep(candidate, "provider", cls.from_model(row))
+
+
+def _selected_columns(cls: type[RowBacked], info: Info, fields: list[str]) -> tuple[str, ...] | None:
+    """The columns the selections of ``provider`` in ``fields`` read of a ``cls`` object (None: all of them)."""
+    wanted: set[str] = set()
+    for field in fields:
+        columns = columns_for(cls, info, field, "provider")
+        if columns is None:
+            return None
+        wanted.update(columns)
+    return tuple(sorted(wanted))
 
 
 @strawberry.type(description="A need given to a provider by a batch assignment.")

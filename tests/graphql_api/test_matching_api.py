@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import Match, ProviderBlock
+from models import Match, Organization, Professional, ProviderBlock
 from models.enums import CareCategory, CertificationKind, Gender, MatchStatus, ProviderKind
+from resolvers.matching import match_candidates
 from tests.factories import make_areas
 from tests.factories_matching import (
     as_professional,
@@ -17,6 +18,7 @@ from tests.factories_matching import (
     make_certificate,
     make_elder,
     make_open_need,
+    make_service_org,
     staff,
 )
 from tests.factories_residents import gid
@@ -166,3 +168,120 @@ async def test_statement_count_does_not_grow_with_the_number_of_candidates(gql_a
         counts[total] = counter.count
     print(f"\nmatchCandidates: {counts[10]} statements for 10 candidates, {counts[60]} for 60")
     assert counts[10] == counts[60]
+
+
+FULL = """query($id: ID!, $excluded: Boolean!) {
+  matchCandidates(needId: $id, first: 100, includeExcluded: $excluded) {
+    totalEligible
+    candidates { score reasons { criterion zh en } breakdown { criterion points maxPoints reasonZh reasonEn }
+      provider { __typename ... on Professional { id name profession PRO } ... on Organization { id name ORG } } }
+    excluded { failed { code messageZh messageEn }
+      provider { __typename ... on Professional { id name profession PRO } ... on Organization { id name ORG } } }
+  }
+}"""
+SHOWN = FULL.replace("PRO", "").replace("ORG", "")  # only columns the ranking's statements read
+LOADED = FULL.replace("PRO", "bio yearsExperience").replace("ORG", "kind address")  # columns they do not read
+
+
+async def _city_with_organizations():
+    """A need with eligible and excluded professionals and organizations (one of each kind each way)."""
+    _, here, there = await make_areas()
+    near = await make_carer(here, "近处的护理员", years_experience=10.0, skills=["助餐配送"])
+    await make_carer(here, "另一位护理员", years_experience=2.0)
+    await make_carer(here, "男护理员", gender=Gender.MALE)
+    far = await make_carer(there, "别的社区")
+    await make_service_org(here, "本社区助餐社", [near])
+    await make_service_org(there, "别处助餐社", [far])
+    need = await make_open_need(await make_elder(here), skills_wanted=["助餐配送"], preferred_gender=Gender.FEMALE,
+                                latitude=here.latitude, longitude=here.longitude)
+    return need
+
+
+def _provider_of(kind: str, row) -> dict:
+    if kind == ProviderKind.PROFESSIONAL.value:
+        return {"__typename": "Professional", "id": gid("Professional", row.id), "name": row.name,
+                "profession": row.profession}
+    return {"__typename": "Organization", "id": gid("Organization", row.id), "name": row.name}
+
+
+async def _expected(need, excluded: bool) -> dict:
+    """The answer as the engine's own result and the providers' rows give it (what the field-by-field
+    resolvers answered before the providers came with the ranking)."""
+    result = await match_candidates(centre_admin(), need.id, 100, excluded)
+
+    async def provider(key) -> dict:
+        model = Professional if key[0] == ProviderKind.PROFESSIONAL.value else Organization
+        return _provider_of(key[0], await model.get(id=key[1]))
+
+    return {
+        "totalEligible": result.total_eligible,
+        "candidates": [{
+            "score": c.score,
+            "reasons": [{"criterion": r.criterion.name, "zh": r.zh, "en": r.en} for r in c.reasons],
+            "breakdown": [{"criterion": p.criterion.name, "points": p.points, "maxPoints": p.max_points,
+                           "reasonZh": p.reason_zh, "reasonEn": p.reason_en} for p in c.breakdown],
+            "provider": await provider(c.provider_key),
+        } for c in result.candidates],
+        "excluded": [{
+            "failed": [{"code": e.code.name, "messageZh": e.message_zh, "messageEn": e.message_en}
+                       for e in x.exclusions],
+            "provider": await provider(x.provider_key),
+        } for x in result.excluded],
+    }
+
+
+def _without_waiting(answer: dict) -> dict:
+    """The answer with the need's waiting time left out (it grows between two rankings: the urgency
+    criterion's points and reason, hence the score, move with the clock)."""
+    copy = {**answer, "candidates": []}
+    for candidate in answer["candidates"]:
+        breakdown = [part for part in candidate["breakdown"] if part["criterion"] != "URGENCY"]
+        urgency = next(part["points"] for part in candidate["breakdown"] if part["criterion"] == "URGENCY")
+        copy["candidates"].append({**candidate, "breakdown": breakdown,
+                                   "score": round(candidate["score"] - urgency, 6)})
+    return copy
+
+
+@pytest.mark.parametrize("excluded", [False, True])
+@pytest.mark.parametrize("query", ["shown", "loaded"])
+async def test_full_answers_equal_the_engine_result_and_the_provider_rows(gql_as, query, excluded):
+    need = await _city_with_organizations()
+    data = await gql_as(centre_admin()).ok(SHOWN if query == "shown" else LOADED,
+                                           {"id": gid("Need", need.id), "excluded": excluded})
+    ranking = data["matchCandidates"]
+    if query == "loaded":  # the extra fields come from the loaded rows: checked, then left out
+        for entry in ranking["candidates"] + ranking["excluded"]:
+            professional = entry["provider"]["__typename"] == "Professional"
+            extra = ("bio", "yearsExperience") if professional else ("kind", "address")
+            assert all(entry["provider"].pop(field) is not None for field in extra)
+    expected = await _expected(need, excluded)
+    assert {c["provider"]["__typename"] for c in ranking["candidates"]} == {"Professional", "Organization"}
+    if excluded:
+        assert {e["provider"]["__typename"] for e in ranking["excluded"]} == {"Professional", "Organization"}
+        assert {e["provider"]["name"] for e in ranking["excluded"]} == {"男护理员", "别的社区", "别处助餐社"}
+    else:
+        assert ranking["excluded"] == []
+    assert _without_waiting(ranking) == _without_waiting(expected)
+
+
+async def test_providers_in_the_answer_cost_no_statement_when_the_ranking_read_them(gql_as, sql):
+    need = await _city_with_organizations()
+    client = gql_as(centre_admin())
+    bare = "query($id: ID!) { matchCandidates(needId: $id, first: 10) { candidates { score } } }"
+    counts = {}
+    for name, query in (("bare", bare), ("shown", SHOWN), ("loaded", LOADED)):
+        variables = {"id": gid("Need", need.id)} | ({"excluded": True} if name != "bare" else {})
+        await client.ok(query, variables)  # the account's statements of a first request, once
+        with sql() as counter:
+            await client.ok(query, variables)
+        counts[name] = counter.count
+    rank_all = await _count_ranking(sql, need, excluded=True)
+    rank_bare = await _count_ranking(sql, need, excluded=False)
+    assert counts["shown"] - rank_all == counts["bare"] - rank_bare  # the providers come with the ranking
+    assert counts["loaded"] == counts["shown"] + 2  # one statement per kind for the columns it did not read
+
+
+async def _count_ranking(sql, need, excluded: bool) -> int:
+    with sql() as counter:
+        await match_candidates(centre_admin(), need.id, 10, excluded)
+    return counter.count

@@ -10,12 +10,12 @@ import pytest
 
 import resolvers.match_assign as batch
 from matching import Criterion, check, rank, to_local
-from models import Area, Match, Need, Professional
+from models import Area, Match, Need, Organization, Professional
 from models.enums import CareCategory, CertificationKind, Gender, MatchStatus, NeedStatus, ProviderKind
 from resolvers.demo import load_demo_data
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.match_assign import match_assign
-from resolvers.matching import match_candidates
+from resolvers.matching import match_candidates, rank_need
 from resolvers.matching_candidates import organizations_by_id, organizations_offering, professionals_by_id
 from resolvers.matching_facts import FactsAsOf
 from resolvers.matching_needs import need_profiles
@@ -122,13 +122,30 @@ async def test_the_sql_pre_filter_never_drops_an_eligible_provider():
         )
         [profile] = await need_profiles([need])
         expected = rank(profile, everyone, config)
-        found = await match_candidates(centre_admin(), need.id, first=100)
+        ranked = await rank_need(centre_admin(), need.id, 100, include_excluded=j % 4 == 0)
+        found = ranked.result
+        assert ranked.shown == await _stored_columns([*found.candidates, *found.excluded])
         assert [c.provider_key for c in found.candidates] == [c.provider_key for c in expected.candidates]
         assert [_but_urgency(c.breakdown) for c in found.candidates] == [
             _but_urgency(c.breakdown) for c in expected.candidates]  # urgency moves with the clock
         assert found.total_eligible == expected.total_eligible
         ranked_organizations += sum(c.provider_key[0] == "ORGANIZATION" for c in found.candidates)
     assert ranked_organizations  # organizations were among the candidates compared
+
+
+async def _stored_columns(listed: list) -> dict:
+    """What ``rank_need`` shows of the listed providers, as the ORM reads their rows."""
+    shown = {}
+    for item in listed:
+        kind, provider_id = item.provider_key
+        if kind == ProviderKind.PROFESSIONAL.value:
+            row = await Professional.get(id=provider_id)
+            shown[item.provider_key] = {"id": row.id, "name": row.name, "profession": row.profession}
+        else:
+            row = await Organization.get(id=provider_id)
+            shown[item.provider_key] = {"id": row.id, "name": row.name, "area_id": row.area_id,
+                                        "incubated_by_id": row.incubated_by_id}
+    return shown
 
 
 def _but_urgency(breakdown: tuple) -> list:
