@@ -42,7 +42,8 @@ class Loaders:
         self._by_id: dict[type[Model], DataLoader[int, Row | None]] = {}
         self._by_ids: dict[tuple[type[Model], tuple[str, ...] | None],
                            DataLoader[tuple[int, ...], list[Row | None]]] = {}
-        self._pages: dict[tuple[str, PageArgs, tuple[Joined, ...]], DataLoader[int, Page]] = {}
+        self._pages: dict[tuple[str, PageArgs, tuple[Joined, ...], tuple[str, ...] | None],
+                          DataLoader[int, Page]] = {}
         self._batches: dict[str, DataLoader[Any, Any]] = {}
 
     def _rows(self, model: type[Model], fields: tuple[str, ...] | None = None
@@ -83,11 +84,13 @@ class Loaders:
             loader = self._by_ids[(model, fields)] = DataLoader(load_fn=load)
         return loader
 
-    def page(self, relation: str, args: PageArgs, joins: tuple[Joined, ...] = ()) -> DataLoader[int, Page]:
+    def page(self, relation: str, args: PageArgs, joins: tuple[Joined, ...] = (),
+             fields: tuple[str, ...] | None = None) -> DataLoader[int, Page]:
         """One page of a nested list per parent id, all parents in one statement; with ``joins``, the rows the
         items point at read in that statement too (``Page.joined``, see :class:`resolvers.pagination.Joined`).
-        Pages of the public cache carry no joined rows (see :meth:`joins_for`)."""
-        key = (relation, args, joins)
+        Pages of the public cache carry no joined rows (see :meth:`joins_for`) and whole rows. With ``fields``
+        (model field names), the children's rows hold only those columns (``row_backed.columns_for``)."""
+        key = (relation, args, joins, fields)
         loader = self._pages.get(key)
         if loader is None:
             definition = RELATIONS[relation]
@@ -100,7 +103,7 @@ class Loaders:
                     return await public.pages(  # type: ignore[union-attr]
                         tables, f"{relation}:{args}", list(parent_ids),
                         lambda missing: paginate_children(definition, missing, args))
-                return await paginate_children(definition, list(parent_ids), args, joins)
+                return await paginate_children(definition, list(parent_ids), args, joins, fields)
 
             loader = self._pages[key] = DataLoader(load_fn=load)
         return loader

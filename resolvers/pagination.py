@@ -180,13 +180,18 @@ class Joined:
         """The select list of the joined columns, each named ``_<alias>_<column>``."""
         return [f'{alias}."{column}" AS "_{alias}_{column}"' for column in self.db_columns()]
 
-    def db_columns(self) -> list[str]:
+    def db_columns(self) -> tuple[str, ...]:
         """The joined model's columns this join reads."""
-        projection = self.model._meta.fields_db_projection
-        if self.fields is not None:
-            wanted = {self.model._meta.pk_attr, *self.fields}
-            return [column for name, column in projection.items() if name in wanted]
-        return list(projection.values())
+        return _db_columns(self.model, self.fields)
+
+
+@lru_cache(maxsize=512)
+def _db_columns(model: type[Model], fields: tuple[str, ...] | None) -> tuple[str, ...]:
+    projection = model._meta.fields_db_projection
+    if fields is not None:
+        wanted = {model._meta.pk_attr, *fields}
+        return tuple(column for name, column in projection.items() if name in wanted)
+    return tuple(projection.values())
 
 
 def _placeholders(dialect: str, count: int, start: int = 1) -> list[str]:
@@ -196,9 +201,10 @@ def _placeholders(dialect: str, count: int, start: int = 1) -> list[str]:
 
 
 async def paginate_children(relation: Relation, parent_ids: Sequence[int], args: PageArgs,
-                            joins: Sequence[Joined] = ()) -> list[Page]:
+                            joins: Sequence[Joined] = (), fields: tuple[str, ...] | None = None) -> list[Page]:
     """One page per parent, all in one statement (ROW_NUMBER and COUNT over a partition), as plain rows; with
-    ``joins``, the rows the page's items point at are read in the same statement (``Page.joined``)."""
+    ``joins``, the rows the page's items point at are read in the same statement (``Page.joined``); with
+    ``fields`` (model field names), the children's rows hold the primary key and those fields only."""
     if not parent_ids:
         return []
     meta = relation.model._meta
@@ -214,7 +220,7 @@ async def paginate_children(relation: Relation, parent_ids: Sequence[int], args:
         source, parent = f'"{meta.db_table}" c', f'c."{relation.parent_column}"'
     where = f" AND ({relation.where})" if relation.where else ""
     inner = (
-        f"SELECT {columns(relation.model, 'c')}, {parent} AS _parent, "
+        f"SELECT {columns(relation.model, 'c', fields)}, {parent} AS _parent, "
         f"ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {relation.order}) AS _rn, "
         f"COUNT(*) OVER (PARTITION BY {parent}) AS _total "
         f"FROM {source} WHERE {parent} IN ({', '.join(marks)}){where}"

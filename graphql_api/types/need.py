@@ -116,8 +116,8 @@ class Need(relay.Node, RowBacked):
         scope = await info.context.scope()
         info.context.require(scope.owns(self.resident_id) or scope.staff_covers(self.community_id),
                              "Only the resident, their guardian or centre staff see every proposal of a need.")
-        joins = provider_joins(info)
-        page = await info.context.loaders.page("need.matches", page_args(first, after, last, before), joins) \
+        joins, fields = provider_joins(info), columns_for(Match, info, "edges", "node")
+        page = await info.context.loaders.page("need.matches", page_args(first, after, last, before), joins, fields) \
             .load(self.id)
         connection = Connection.from_page(page, Match.from_model)
         keep_providers([edge.node for edge in connection.edges], page)
@@ -218,6 +218,13 @@ Match.ROW_FIELDS = row_fields(
     "provider_kind", "score", "status", "proposed_by", "responded_at", "created_at", "decline_reason",
     breakdown=attrgetter("score_breakdown"),
 )
+Match.FIELD_COLUMNS = {  # the fields answered from the row alone (and the eager ids), and the columns each reads
+    "id": (), "__typename": (), "need": (), "provider": (), "providerKind": ("provider_kind",),
+    "providerKindLabel": ("provider_kind",), "score": ("score",), "status": ("status",), "statusLabel": ("status",),
+    "proposedBy": ("proposed_by",), "respondedAt": ("responded_at",), "createdAt": ("created_at",),
+    "declineReason": ("decline_reason",), "scoreBreakdown": ("score_breakdown",),
+}
+Match.EAGER_COLUMNS = ("id", "need_id", "professional_id", "organization_id")
 
 
 async def load_area(info: Info, area_id: int) -> Area:

@@ -218,9 +218,9 @@ async def test_professionals_are_read_with_the_columns_their_selection_needs(adm
         loads.append((model, fields))
         return await rows_by_id(model, ids, fields)
 
-    async def spy_joins(relation, parent_ids, args, joins=()):  # rows read with a page (resolvers.pagination.Joined)
+    async def spy_joins(relation, parent_ids, args, joins=(), fields=None):  # rows read with a page (Joined)
         loads.extend((join.model, join.fields) for join in joins if join.model is models.Professional)
-        return await paginate_children(relation, parent_ids, args, joins)
+        return await paginate_children(relation, parent_ids, args, joins, fields)
 
     monkeypatch.setattr(graphql_api.loaders, "rows_by_id", spy)
     monkeypatch.setattr(graphql_api.loaders, "paginate_children", spy_joins)
@@ -288,9 +288,9 @@ async def test_organizations_as_providers_are_read_with_the_columns_their_select
     here, _ = await _city()
     joined = []
 
-    async def spy_joins(relation, parent_ids, args, joins=()):
+    async def spy_joins(relation, parent_ids, args, joins=(), fields=None):
         joined.extend(join.fields for join in joins if join.model is models.Organization)
-        return await paginate_children(relation, parent_ids, args, joins)
+        return await paginate_children(relation, parent_ids, args, joins, fields)
 
     monkeypatch.setattr(graphql_api.loaders, "paginate_children", spy_joins)
     variables = {"community": gid("Area", here.id)}
@@ -306,6 +306,39 @@ async def test_organizations_as_providers_are_read_with_the_columns_their_select
     assert await admin_gql.ok(EVERY_ORGANIZATION_COLUMN, variables) == narrowed
     assert await admin_gql.ok(NESTED, {"n": 5, "community": gid("Area", here.id)}) == narrow
     assert set(joined) == {None}
+
+
+MATCH_SELECTIONS = {"scoreBreakdown": "scoreBreakdown { criterion points reasonZh }",
+                    "provider": "provider { __typename ... on Professional { name } }", "need": "need { id title }"}
+EVERY_MATCH_COLUMN = f"""query($community: ID!) {{ needs(first: 5, filter: {{communityId: $community}}) {{
+  edges {{ node {{ matches(first: 5) {{ edges {{ node {{
+    {" ".join(MATCH_SELECTIONS.get(f, f) for f in _every_field(Match).split())} }} }} }} }} }} }} }}"""
+
+
+async def test_proposals_are_read_with_the_columns_their_selection_needs(admin_gql, monkeypatch):
+    import graphql_api.loaders
+
+    here, _ = await _city()
+    read = []
+
+    async def spy_pages(relation, parent_ids, args, joins=(), fields=None):
+        if relation.model is models.Match:
+            read.append(fields)
+        return await paginate_children(relation, parent_ids, args, joins, fields)
+
+    monkeypatch.setattr(graphql_api.loaders, "paginate_children", spy_pages)
+    variables = {"community": gid("Area", here.id)}
+    narrowed = await admin_gql.ok(EVERY_MATCH_COLUMN, variables)
+    assert read and all(f and "score_breakdown" in f and "professional_id" in f for f in read)
+    assert any(e["node"]["matches"]["edges"] for e in narrowed["needs"]["edges"])
+    read.clear()
+    narrow = await admin_gql.ok(NESTED, {"n": 5, "community": gid("Area", here.id)})
+    assert read and all(f and "score_breakdown" not in f and "created_at" not in f for f in read)
+    monkeypatch.setattr(Match, "FIELD_COLUMNS", {})
+    read.clear()
+    assert await admin_gql.ok(EVERY_MATCH_COLUMN, variables) == narrowed
+    assert await admin_gql.ok(NESTED, {"n": 5, "community": gid("Area", here.id)}) == narrow
+    assert set(read) == {None}
 
 
 Q3_LIKE = """{ organizations(first: 5) { edges { node { memberships(first: 5) { edges { node {
