@@ -210,7 +210,32 @@ async def paginate_children(relation: Relation, parent_ids: Sequence[int], args:
     meta = relation.model._meta
     conn = connections.get(meta.default_connection or "default")
     dialect = conn.capabilities.dialect
-    marks = _placeholders(dialect, len(parent_ids))
+    sql = _children_statement(relation, args, tuple(joins), fields, len(parent_ids), dialect)
+    rows = await conn.execute_query_dict(sql, list(parent_ids))
+    grouped: dict[int, Page] = {}
+    make = row_maker(relation.model)
+    readers = _joined_readers(tuple(joins), dialect)
+    for row in rows:
+        parent_id, position, total = row.pop("_parent"), row.pop("_rn"), row.pop("_total")
+        page = grouped.get(parent_id)
+        if page is None:
+            page = grouped[parent_id] = Page(items=[], offset=position - 1, total=total,
+                                             joined={join.name: [] for join in joins} if joins else None)
+        for join, read in zip(joins, readers, strict=True):
+            page.joined[join.name].append(read(row))  # type: ignore[index]
+        page.items.append(make(row))
+    counts = await _totals_without_rows(conn, relation, parent_ids, grouped, dialect)
+    return [grouped.get(pid) or Page(items=[], offset=args.bounds(counts.get(pid, 0))[0], total=counts.get(pid, 0),
+                                     joined={join.name: [] for join in joins} if joins else None)
+            for pid in parent_ids]
+
+
+@lru_cache(maxsize=1024)
+def _children_statement(relation: Relation, args: PageArgs, joins: tuple[Joined, ...], fields: tuple[str, ...] | None,
+                        count: int, dialect: str) -> str:
+    """The statement of :func:`paginate_children` for ``count`` parents (the same text for the same shape)."""
+    meta = relation.model._meta
+    marks = _placeholders(dialect, count)
     if relation.through:
         source = (
             f'"{meta.db_table}" c JOIN "{relation.through}" j ON j."{relation.through_child}" = c."id"'
@@ -244,23 +269,13 @@ async def paginate_children(relation: Relation, parent_ids: Sequence[int], args:
         joined_tables.append(f' LEFT JOIN "{join.model._meta.db_table}" {alias} ON {alias}."{pk}" = t."{join.column}"')
     sql = (f"SELECT {', '.join(selected)} FROM ({inner}) t{''.join(joined_tables)} "
            f"WHERE {' AND '.join(conditions)} ORDER BY _parent, _rn")
-    rows = await conn.execute_query_dict(sql.replace("LEAST_OF", least), list(parent_ids))
-    grouped: dict[int, Page] = {}
-    make = row_maker(relation.model)
-    readers = [_joined_reader(join, f"j{i}") for i, join in enumerate(joins)]
-    for row in rows:
-        parent_id, position, total = row.pop("_parent"), row.pop("_rn"), row.pop("_total")
-        page = grouped.get(parent_id)
-        if page is None:
-            page = grouped[parent_id] = Page(items=[], offset=position - 1, total=total,
-                                             joined={join.name: [] for join in joins} if joins else None)
-        for join, read in zip(joins, readers, strict=True):
-            page.joined[join.name].append(read(row))  # type: ignore[index]
-        page.items.append(make(row))
-    counts = await _totals_without_rows(conn, relation, parent_ids, grouped, dialect)
-    return [grouped.get(pid) or Page(items=[], offset=args.bounds(counts.get(pid, 0))[0], total=counts.get(pid, 0),
-                                     joined={join.name: [] for join in joins} if joins else None)
-            for pid in parent_ids]
+    return sql.replace("LEAST_OF", least)
+
+
+@lru_cache(maxsize=256)
+def _joined_readers(joins: tuple[Joined, ...], dialect: str) -> list[Any]:
+    """The readers of the joined rows (``dialect`` keys the row makers, which convert per dialect)."""
+    return [_joined_reader(join, f"j{i}") for i, join in enumerate(joins)]
 
 
 def _joined_reader(join: Joined, alias: str) -> Any:
