@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from graphql_api.bench_stats import Counted, Counters, count_statements, stats_route
@@ -67,14 +68,36 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    routes = [Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", health),
-              WebSocketRoute("/graphql", graphql)]  # subscriptions (graphql_api.websocket)
-    routes += download_routes(settings, graphql.limiter)  # CSV reports, HSDS open data (graphql_api.downloads)
+    endpoint: ASGIApp = graphql
+    extra: list = []
     if settings.bench:  # LINLI_BENCH=1: statement and request counters for bench.run, never in a deployment
         counters = Counters()
         count_statements(counters)
-        routes = [Route("/graphql", Counted(graphql, counters), methods=["GET", "POST"]), *routes[1:],
-                  stats_route(counters)]
-    app = Starlette(routes=routes, lifespan=lifespan)
+        endpoint, extra = Counted(graphql, counters), [stats_route(counters)]
+    routes = [Route("/graphql", endpoint, methods=["GET", "POST"]), Route("/healthz", health),
+              WebSocketRoute("/graphql", graphql)]  # subscriptions (graphql_api.websocket)
+    routes += download_routes(settings, graphql.limiter)  # CSV reports, HSDS open data (graphql_api.downloads)
+    app = LinliApp(routes=[*routes, *extra], lifespan=lifespan)
+    app.graphql_endpoint = endpoint
     app.state.cache = cache
     return app
+
+
+class LinliApp(Starlette):
+    """Starlette, with ``POST /graphql`` handed straight to the GraphQL endpoint.
+
+    The endpoint answers every failure itself (a coded GraphQL error body, see :mod:`graphql_api.http`), so
+    Starlette's error middlewares and router add nothing to the requests that matter most but their time;
+    everything else (GET, WebSockets, downloads, a ``root_path`` behind a proxy, the lifespan) goes through
+    Starlette as before.
+    """
+
+    graphql_endpoint: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.graphql_endpoint is not None and scope["type"] == "http" and scope["method"] == "POST" \
+                and scope["path"] == "/graphql" and not scope.get("root_path"):
+            scope["app"] = self  # as Starlette sets it (request.app, the shared cache)
+            await self.graphql_endpoint(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)

@@ -16,11 +16,12 @@ steps in the same order with plain calls, for the requests where every step is t
 
 Anything else is decided before any point is charged and goes through Strawberry's view as before
 (with the context already built, so credentials are read once), which produces the coded errors. On
-the direct path the caller is charged exactly as on the long way (one point on arrival, the rest of the
-cost just before execution), errors get the same codes and masking (:class:`graphql_api.errors.CodedErrors`)
-and are logged by the schema as before, and the answer has the same status, headers, media type and
-``extensions.cost``. ``tests/graphql_api/test_direct_path.py`` sends the same requests both ways and
-compares the whole HTTP answers.
+the direct path the caller is charged as on the long way (one point on arrival, the rest of the cost before
+execution): in one charge when the budget holds the whole cost (one round trip to Redis, not two), else the
+arrival point alone, which is what the long way leaves charged then. Errors get the same codes and masking
+(:class:`graphql_api.errors.CodedErrors`) and are logged by the schema as before, and the answer has the same
+status, headers, media type and ``extensions.cost``. ``tests/graphql_api/test_direct_path.py`` sends the same
+requests both ways and compares the whole HTTP answers.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from graphql_api.document_cache import DOCUMENTS, MAX_TEXT, document_key
 from graphql_api.errors import CodedErrors
 from graphql_api.limits import limit_errors
 from graphql_api.persisted import RESTRICTED_ROLES, PersistedQueries
-from graphql_api.rate_limit import RateLimiter
+from graphql_api.rate_limit import RateLimiter, Verdict
 from graphql_api.responses import GRAPHQL_RESPONSE, JSON, negotiate, outcome, without_suggestions
 from graphql_api.settings import Settings
 from resolvers.access import Role
@@ -155,13 +156,16 @@ async def run(schema: BaseSchema, limiter: RateLimiter, call: Call, admitted: Ad
               context: Context) -> tuple[dict, list[GraphQLError]]:
     """Charge, execute and mask, as the long way does; the response body and its errors."""
     viewer, limits = context.viewer, context.settings.limits
-    verdict = await limiter.charge(viewer.rate_key, 1)
-    if not verdict.allowed:
-        errors = [verdict.error()]
-        return _body(None, errors, None), errors
+    verdict = await limiter.charge(viewer.rate_key, admitted.cost)  # the arrival point and the rest, in one charge
+    if not verdict.allowed:  # refused and given back: charge as the long way does, its arrival point first
+        arrival = await limiter.charge(viewer.rate_key, 1)
+        if not arrival.allowed:
+            errors = [arrival.error()]
+            return _body(None, errors, None), errors
+        verdict = Verdict(False, arrival.spent, arrival.budget, arrival.reset_after)
     try:
         async with asyncio.timeout(limits.execution_timeout_seconds):  # the long way's deadline covers the charge
-            data, errors, report = await _charge_and_execute(schema, limiter, call, admitted, context)
+            data, errors, report = await _execute(schema, verdict, call, admitted, context)
     except TimeoutError:  # answered as the long way does: no cost report, the error neither logged nor masked
         message = f"The operation took longer than {limits.execution_timeout_seconds:g} s and was cancelled."
         errors = [GraphQLError(message, extensions={"code": ErrorCode.TIMEOUT.value})]
@@ -172,12 +176,11 @@ async def run(schema: BaseSchema, limiter: RateLimiter, call: Call, admitted: Ad
     return _body(data, errors, {"cost": report}), errors
 
 
-async def _charge_and_execute(schema: BaseSchema, limiter: RateLimiter, call: Call, admitted: Admitted,
-                              context: Context) -> tuple[Any, list[GraphQLError] | None, dict]:
-    """The rest of the cost charged (one point was on arrival), then the operation run."""
-    report: dict[str, Any] = {"requested": admitted.cost, "limit": context.settings.limits.max_cost}
-    verdict = await limiter.charge(context.viewer.rate_key, admitted.cost - 1)
-    report |= {"budget": verdict.budget, "remaining": verdict.remaining, "resetAfter": verdict.reset_after}
+async def _execute(schema: BaseSchema, verdict: Verdict, call: Call, admitted: Admitted,
+                   context: Context) -> tuple[Any, list[GraphQLError] | None, dict]:
+    """The operation run once its cost was charged (``verdict``), and the cost report."""
+    report = {"requested": admitted.cost, "limit": context.settings.limits.max_cost, "budget": verdict.budget,
+              "remaining": verdict.remaining, "resetAfter": verdict.reset_after}
     if not verdict.allowed:
         return None, [verdict.error()], report
     result = await await_maybe(execute(
