@@ -22,12 +22,14 @@ from graphql import (
     GraphQLSchema,
     Undefined,
     get_nullable_type,
+    is_interface_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
     is_object_type,
 )
 from strawberry import relay
+from strawberry.types.cast import get_strawberry_type_cast
 
 DEFINITION = "strawberry-definition"
 SLOW = object()
@@ -193,3 +195,40 @@ def install_plain_resolvers(schema: GraphQLSchema) -> None:
             if field is not None and not field_def.args and _read_only_resolver(field) is not None \
                     and field.is_basic_field and not is_leaf_type(get_nullable_type(field_def.type)):
                 field_def.resolve = _attribute(field.python_name)
+
+
+def install_cast_type_resolvers(schema: GraphQLSchema) -> None:
+    """Resolve the type of an object cast with ``strawberry.cast`` (every Relay ``node``/``nodes`` answer is) by a
+    look-up of its cast class, for every interface of the schema (``Node`` above all).
+
+    Strawberry's ``resolve_type`` compares the cast class with every possible type of the abstract type
+    (twenty-six for ``Node``) on each answer; the look-up gives the same name (a class is the definition of one
+    object type; a generic class, which may match several specializations, keeps Strawberry's path, as do
+    objects that are not cast).
+    """
+    names: dict[type, str] = {}
+    shared: set[type] = set()
+    for named in schema.type_map.values():
+        definition = getattr(named, "extensions", {}).get(DEFINITION)
+        origin = getattr(definition, "origin", None)
+        if is_object_type(named) and origin is not None and not getattr(definition, "is_graphql_generic", False):
+            if origin in names:
+                shared.add(origin)  # a class defining two types: Strawberry's path decides (or refuses)
+            names[origin] = named.name
+    for origin in shared:
+        del names[origin]
+    for named in schema.type_map.values():
+        resolve_type = getattr(named, "resolve_type", None)
+        if resolve_type is not None and is_interface_type(named):  # unions keep theirs: plans.py recognizes it
+            named.resolve_type = _by_cast_class(resolve_type, names)
+
+
+def _by_cast_class(original: Callable[..., Any], names: dict[type, str]) -> Callable[..., Any]:
+    def resolve_type(obj: Any, info: Any, abstract_type: Any) -> Any:
+        name = names.get(get_strawberry_type_cast(obj))  # type: ignore[arg-type]
+        if name is not None and info.schema.is_sub_type(abstract_type, info.schema.get_type(name)):
+            return name
+        return original(obj, info, abstract_type)
+
+    resolve_type.original = original  # type: ignore[attr-defined]
+    return resolve_type

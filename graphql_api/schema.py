@@ -19,6 +19,7 @@ from graphql_api.document_cache import DocumentCache
 from graphql_api.errors import CodedErrors
 from graphql_api.execution import LinliExecutor, install_plain_resolvers
 from graphql_api.extensions import combine
+from graphql_api.field_plans import install_cast_type_resolvers
 from graphql_api.limits import DocumentLimits
 from graphql_api.mutations.account import AccountMutation
 from graphql_api.mutations.attendance import AttendanceMutation
@@ -96,6 +97,7 @@ schema = strawberry.Schema(
     execution_context_class=LinliExecutor,  # read-only leaf fields skip the generic machinery (graphql_api.execution)
 )
 install_plain_resolvers(schema._schema)
+install_cast_type_resolvers(schema._schema)  # a cast node's type by a look-up (graphql_api.field_plans)
 
 
 def sdl() -> str:
