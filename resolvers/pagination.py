@@ -18,7 +18,7 @@ from tortoise import connections
 from tortoise.models import Model
 
 from resolvers.errors import DomainError, ErrorCode
-from resolvers.rows import columns, row_maker
+from resolvers.rows import columns, row_maker, selected_columns
 
 T = TypeVar("T")
 CURSOR_PREFIX = "cursor:"
@@ -134,14 +134,15 @@ async def paginate_rows(queryset: Any, args: PageArgs, fields: tuple[str, ...] |
     offset, limit = args.bounds(total)
     if not limit:
         return Page(items=[], offset=offset, total=total)
-    projection = queryset.model._meta.fields_db_projection
+    projection, selected = queryset.model._meta.fields_db_projection, None
     if fields is not None and all(projection.get(name) == name for name in fields):  # rows read columns by name
         queryset = queryset.only(queryset.model._meta.pk_attr, *fields)
+        selected = selected_columns(queryset.model, fields)
     page = queryset.offset(offset).limit(limit)
     page._choose_db_if_not_chosen()  # what awaiting the queryset does before it runs
     page._make_query()
     rows = await page._db.execute_query_dict(*page.query.get_parameterized_sql())
-    make = row_maker(queryset.model)
+    make = row_maker(queryset.model, selected)
     return Page(items=[make(row) for row in rows], offset=offset, total=total)
 
 
@@ -182,16 +183,7 @@ class Joined:
 
     def db_columns(self) -> tuple[str, ...]:
         """The joined model's columns this join reads."""
-        return _db_columns(self.model, self.fields)
-
-
-@lru_cache(maxsize=512)
-def _db_columns(model: type[Model], fields: tuple[str, ...] | None) -> tuple[str, ...]:
-    projection = model._meta.fields_db_projection
-    if fields is not None:
-        wanted = {model._meta.pk_attr, *fields}
-        return tuple(column for name, column in projection.items() if name in wanted)
-    return tuple(projection.values())
+        return selected_columns(self.model, self.fields)
 
 
 def _placeholders(dialect: str, count: int, start: int = 1) -> list[str]:
@@ -213,7 +205,7 @@ async def paginate_children(relation: Relation, parent_ids: Sequence[int], args:
     sql = _children_statement(relation, args, tuple(joins), fields, len(parent_ids), dialect)
     rows = await conn.execute_query_dict(sql, list(parent_ids))
     grouped: dict[int, Page] = {}
-    make = row_maker(relation.model)
+    make = row_maker(relation.model, None if fields is None else selected_columns(relation.model, fields))
     readers = _joined_readers(tuple(joins), dialect)
     for row in rows:
         parent_id, position, total = row.pop("_parent"), row.pop("_rn"), row.pop("_total")
@@ -280,7 +272,7 @@ def _joined_readers(joins: tuple[Joined, ...], dialect: str) -> list[Any]:
 
 def _joined_reader(join: Joined, alias: str) -> Any:
     """A function taking a joined row's columns out of a page row: the joined row, or None without one."""
-    make = row_maker(join.model)
+    make = row_maker(join.model, join.db_columns())
     names = [(f"_{alias}_{column}", column) for column in join.db_columns()]
     key = f"_{alias}_{join.model._meta.db_pk_column}"
 

@@ -77,10 +77,30 @@ def _conversions(model: type[Model], dialect: str) -> tuple[tuple[str, str, Call
     return tuple(converted)
 
 
-def row_maker(model: type[Model]) -> Callable[[dict[str, Any]], Row]:
-    """A function building :class:`Row` objects of ``model`` from column dicts (consumed)."""
+@cache
+def selected_columns(model: type[Model], fields: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The columns of ``model`` a statement reads for ``fields`` (model field names; None: all of them), with the
+    primary key: as :func:`columns` lists them."""
+    projection = model._meta.fields_db_projection
+    if fields is None:
+        return tuple(projection.values())
+    wanted = {model._meta.pk_attr, *fields}
+    return tuple(column for name, column in projection.items() if name in wanted)
+
+
+@cache
+def _conversions_of(model: type[Model], dialect: str,
+                    columns: tuple[str, ...]) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+    """:func:`_conversions` of these columns only."""
+    wanted = set(columns)
+    return tuple(entry for entry in _conversions(model, dialect) if entry[0] in wanted)
+
+
+def row_maker(model: type[Model], columns: tuple[str, ...] | None = None) -> Callable[[dict[str, Any]], Row]:
+    """A function building :class:`Row` objects of ``model`` from column dicts (consumed); with ``columns`` (the
+    columns a statement selects), it looks only at their conversions."""
     dialect = connections.get(model._meta.default_connection or "default").capabilities.dialect
-    conversions = _conversions(model, dialect)
+    conversions = _conversions(model, dialect) if columns is None else _conversions_of(model, dialect, columns)
 
     def make(values: dict[str, Any]) -> Row:
         pending = {}
@@ -128,7 +148,7 @@ async def rows_by_id(model: type[Model], ids: Sequence[Any], fields: tuple[str, 
         sql, values = f"{select} = ANY($1)", [list(ids)]
     else:
         sql, values = f'{select} IN ({", ".join("?" * len(ids))})', list(ids)
-    make = row_maker(model)
+    make = row_maker(model, None if fields is None else selected_columns(model, fields))
     rows = [make(row) for row in await conn.execute_query_dict(sql, values)]
     return {row.pk: row for row in rows}
 
