@@ -12,7 +12,7 @@ from graphql_api.loaders import Loaders
 from graphql_api.settings import Settings
 from resolvers.access import ANONYMOUS, Viewer
 from resolvers.errors import DomainError, ErrorCode
-from resolvers.scope import Scope, load_scope
+from resolvers.scope import Scope, load_scope, static_scope
 
 
 @dataclass
@@ -29,10 +29,17 @@ class Context:
     viewer: Viewer = ANONYMOUS
     public_cache: Any = None
     _scope: asyncio.Task | None = None
+    _known: Scope | None = None
 
     async def scope(self) -> Scope:
-        """What this request's viewer may see, loaded once (concurrent resolvers share the load)."""
+        """What this request's viewer may see, loaded once (concurrent resolvers share the load; a scope that
+        needs no statement is known at once, :func:`~resolvers.scope.static_scope`)."""
+        if self._known is not None:
+            return self._known
         if self._scope is None:
+            self._known = static_scope(self.viewer)
+            if self._known is not None:
+                return self._known
             self._scope = asyncio.ensure_future(load_scope(self.viewer))
         return await self._scope
 

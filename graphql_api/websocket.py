@@ -53,7 +53,7 @@ class ConnectionContext(Context):
         """Before a delivery: check the token again (raises UNAUTHENTICATED), then fresh loaders and reach."""
         self.viewer = await viewer_for_access_token(self.access_token, self.settings.secret_key, self.viewer.client_ip)
         self.loaders = Loaders(PublicReads(self.public_cache) if self.public_cache is not None else None)
-        self._scope = None
+        self._scope = self._known = None
 
 
 async def accept_connection(context: ConnectionContext) -> UnsetType:

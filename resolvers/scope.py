@@ -98,6 +98,26 @@ def _db_time(model: type, name: str, moment: datetime) -> object:
     return model._meta.fields_map[name].to_db_value(moment, model)
 
 
+def static_scope(viewer: Viewer) -> Scope | None:
+    """The scope of a viewer whose reach needs no statement, or None.
+
+    Anonymous callers, partners, and centre admins (or staff without communities) whose child-data approvals
+    came with their account reach nothing a statement would add: their scope is known at once, equal to what
+    :func:`load_scope` reads (tests/resolvers/test_scope.py), and the request needs no task to share it.
+    """
+    if viewer.resident_id is not None or viewer.professional_id is not None \
+            or (viewer.role == Role.ORG_ADMIN and viewer.organization_id is not None) \
+            or (viewer.role == Role.STAFF and viewer.area_ids):
+        return None
+    approved: frozenset[int] = frozenset()
+    if viewer.is_staff and viewer.account_id is not None:
+        if viewer.approved_child_ids is None:
+            return None  # read when the scope loads
+        approved = viewer.approved_child_ids
+    return Scope(viewer=viewer, area_ids=None if viewer.role == Role.CENTRE_ADMIN else frozenset(),
+                 approved_child_ids=approved)
+
+
 async def load_scope(viewer: Viewer) -> Scope:
     """Load the id sets that decide what ``viewer`` may see (a few small statements, once per request)."""
     own: set[int] = set()
