@@ -78,6 +78,7 @@ async def both_ways(monkeypatch, cases: list[dict], viewer: Viewer | None = None
         return await real_run(*args, **kwargs)
 
     monkeypatch.setattr(direct, "run", spied)
+    overrides.setdefault("rate_window_seconds", 86400)  # no budget window rolls over between the two sides
     runs = []
     for direct_path in (True, False):
         answered.clear()
