@@ -47,7 +47,7 @@ from graphql_api.errors import CodedErrors
 from graphql_api.limits import limit_errors
 from graphql_api.persisted import RESTRICTED_ROLES, PersistedQueries
 from graphql_api.rate_limit import RateLimiter, Verdict
-from graphql_api.responses import GRAPHQL_RESPONSE, JSON, negotiate, outcome, without_suggestions
+from graphql_api.responses import JSON, finish_body
 from graphql_api.settings import Settings
 from resolvers.access import Role
 from resolvers.errors import ErrorCode
@@ -195,8 +195,6 @@ def _body(data: Any, errors: list[GraphQLError] | None, extensions: dict | None)
     body: dict[str, Any] = {"data": data}
     if errors:
         body["errors"] = [error.formatted for error in errors]
-        for error in body["errors"]:
-            error["message"] = without_suggestions(error["message"])
     if extensions:
         body["extensions"] = extensions
     return body
@@ -204,8 +202,5 @@ def _body(data: Any, errors: list[GraphQLError] | None, extensions: dict | None)
 
 def answer(body: dict, errors: list[GraphQLError] | None, accept: str | None) -> tuple[bytes, int, str, dict]:
     """The HTTP answer of a result: its bytes, status, media type and extra headers (:mod:`graphql_api.responses`)."""
-    verdict = outcome(body["data"], errors)
-    media_type = negotiate(accept)
-    if verdict.request_error and media_type == GRAPHQL_RESPONSE:
-        body.pop("data", None)
+    verdict, media_type = finish_body(body, body["data"], errors, accept)
     return orjson.dumps(body), verdict.status_for(media_type), media_type, verdict.headers

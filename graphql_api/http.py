@@ -41,7 +41,7 @@ from graphql_api.loaders import Loaders
 from graphql_api.persisted import PersistedQueries, PersistedQueryError
 from graphql_api.public_cache import PublicCache, PublicReads
 from graphql_api.rate_limit import LIMITER_SCOPE_KEY, RateLimiter
-from graphql_api.responses import GRAPHQL_RESPONSE, JSON, EdgeError, negotiate, outcome, without_suggestions
+from graphql_api.responses import JSON, EdgeError, finish_body, negotiate, outcome
 from graphql_api.settings import Settings
 from graphql_api.websocket import (
     INIT_TIMEOUT,
@@ -241,11 +241,7 @@ class LinliGraphQL(GraphQL):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)
-        for error in response.get("errors") or ():
-            error["message"] = without_suggestions(error["message"])  # type: ignore[index]
-        request_error = outcome(result.data, result.errors).request_error
-        if request_error and negotiate(request.headers.get("accept")) == GRAPHQL_RESPONSE:
-            response.pop("data", None)
+        finish_body(response, result.data, result.errors, request.headers.get("accept"))  # type: ignore[arg-type]
         return response
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:

@@ -107,3 +107,15 @@ def outcome(data: object, errors: list[GraphQLError] | None) -> Outcome:
     if ErrorCode.INTERNAL.value in codes:
         return Outcome(500, 200, True)
     return Outcome(400, 200, True)
+
+
+def finish_body(body: dict, data: object, errors: list[GraphQLError] | None, accept: str | None) -> tuple[Outcome, str]:
+    """Make a GraphQL response ``body`` (``data``, formatted ``errors``, ``extensions``) what is sent: no suggestion
+    in an error message, and no ``data`` entry for a request error under ``application/graphql-response+json``.
+    Returns the result's :class:`Outcome` and the negotiated media type (the long way and the direct path both)."""
+    for error in body.get("errors") or ():
+        error["message"] = without_suggestions(error["message"])
+    verdict, media_type = outcome(data, errors), negotiate(accept)
+    if verdict.request_error and media_type == GRAPHQL_RESPONSE:
+        body.pop("data", None)
+    return verdict, media_type

@@ -205,7 +205,7 @@ async def paginate_children(relation: Relation, parent_ids: Sequence[int], args:
     sql = _children_statement(relation, args, tuple(joins), fields, len(parent_ids), dialect)
     rows = await conn.execute_query_dict(sql, list(parent_ids))
     grouped: dict[int, Page] = {}
-    make = row_maker(relation.model, None if fields is None else selected_columns(relation.model, fields))
+    make = row_maker(relation.model, selected_columns(relation.model, fields))
     readers = _joined_readers(tuple(joins), dialect)
     for row in rows:
         parent_id, position, total = row.pop("_parent"), row.pop("_rn"), row.pop("_total")

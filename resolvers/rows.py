@@ -80,7 +80,7 @@ def _conversions(model: type[Model], dialect: str) -> tuple[tuple[str, str, Call
 @cache
 def selected_columns(model: type[Model], fields: tuple[str, ...] | None) -> tuple[str, ...]:
     """The columns of ``model`` a statement reads for ``fields`` (model field names; None: all of them), with the
-    primary key: as :func:`columns` lists them."""
+    primary key (the columns :func:`columns` lists)."""
     projection = model._meta.fields_db_projection
     if fields is None:
         return tuple(projection.values())
@@ -129,11 +129,7 @@ def columns(model: type[Model], alias: str = "", fields: tuple[str, ...] | None 
     the driver would decode anyway (a multirange costs more to decode than all the rest of the row).
     """
     prefix = f"{alias}." if alias else ""
-    projection = model._meta.fields_db_projection
-    if fields is not None:
-        wanted = {model._meta.pk_attr, *fields}
-        projection = {name: column for name, column in projection.items() if name in wanted}
-    return ", ".join(f'{prefix}"{column}"' for column in projection.values())
+    return ", ".join(f'{prefix}"{column}"' for column in selected_columns(model, fields))
 
 
 async def rows_by_id(model: type[Model], ids: Sequence[Any], fields: tuple[str, ...] | None = None) -> dict[Any, Row]:
@@ -148,7 +144,7 @@ async def rows_by_id(model: type[Model], ids: Sequence[Any], fields: tuple[str, 
         sql, values = f"{select} = ANY($1)", [list(ids)]
     else:
         sql, values = f'{select} IN ({", ".join("?" * len(ids))})', list(ids)
-    make = row_maker(model, None if fields is None else selected_columns(model, fields))
+    make = row_maker(model, selected_columns(model, fields))
     rows = [make(row) for row in await conn.execute_query_dict(sql, values)]
     return {row.pk: row for row in rows}
 

@@ -103,7 +103,7 @@ def static_scope(viewer: Viewer) -> Scope | None:
 
     Anonymous callers, partners, and centre admins (or staff without communities) whose child-data approvals
     came with their account reach nothing a statement would add: their scope is known at once, equal to what
-    :func:`load_scope` reads (tests/resolvers/test_scope.py), and the request needs no task to share it.
+    :func:`load_scope` reads (tests/resolvers/test_scope_static.py), and the request needs no task to share it.
     """
     if viewer.resident_id is not None or viewer.professional_id is not None \
             or (viewer.role == Role.ORG_ADMIN and viewer.organization_id is not None) \
