@@ -27,7 +27,7 @@ from tortoise import Tortoise
 
 from bench import seed_city
 from bench.run import DEFAULT_URL
-from bench.server import BENCH_SECRET, SERVER_LIMITS
+from bench.server import BENCH_SECRET, SERVER_LIMITS, staff_token
 from bench.shapes import SHAPES, Shape
 from graphql_api.app import create_app
 from graphql_api.gc_tuning import tune_garbage_collector
@@ -72,8 +72,6 @@ async def run(args: argparse.Namespace) -> None:
 
 
 async def profile(args: argparse.Namespace, shape: Shape) -> None:
-    from models import Account
-    from resolvers.tokens import issue_access_token
 
     conn = await asyncpg.connect(seed_city.asyncpg_url(args.database_url))
     variables = await shape.samples(conn, random.Random(1), 50)
@@ -82,8 +80,7 @@ async def profile(args: argparse.Namespace, shape: Shape) -> None:
     settings = Settings(database_url=args.database_url, secret_key=BENCH_SECRET, limits=limits,
                         public_cache=args.cached, load_demo_data=False)
     await Tortoise.init(config=settings.tortoise_config(statement_timeout=True), _enable_global_fallback=True)
-    account = await Account.get(username="bench-admin")
-    headers = {"Authorization": f"Bearer {issue_access_token(account, BENCH_SECRET)[0]}"}
+    headers = {"Authorization": f"Bearer {await staff_token()}"}
     app = create_app(settings, manage_database=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
         bodies = [{"query": shape.query, "variables": v, "operationName": shape.name} for v in variables]

@@ -32,6 +32,7 @@ from graphql_api.settings import Settings
 from models.account_events import account_event_sql
 from models.list_indexes import list_index_sql
 from models.matching import derived_backfill_sql, extra_index_sql
+from models.need_tally import BACKFILL_SQL, need_tally_sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/linli_bench"
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -65,7 +66,8 @@ async def apply_schema(url: str, mode: str = "migrate") -> None:
         await Tortoise.init(config=config)
         await Tortoise.generate_schemas()
     try:
-        for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres"), *account_event_sql("postgres")]:
+        for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres"), *account_event_sql("postgres"),
+                          *need_tally_sql("postgres")]:
             await connections.get("default").execute_script(statement)
     finally:
         await Tortoise.close_connections()
@@ -99,8 +101,8 @@ async def load(url: str, city: City) -> None:
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                                f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)")
         await conn.execute("SET session_replication_role = DEFAULT")
-        backfills = derived_backfill_sql()
-        with Progress("derived matching facts", len(backfills)) as bar:
+        backfills = [*derived_backfill_sql(), *BACKFILL_SQL]  # and the need tallies
+        with Progress("derived facts and tallies", len(backfills)) as bar:
             for statement in backfills:
                 await conn.execute(statement)
                 bar.advance(1)

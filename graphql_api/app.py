@@ -21,6 +21,7 @@ from graphql_api.http import LinliGraphQL
 from graphql_api.notification_jobs import notification_sender
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
+from resolvers import need_totals
 from resolvers.account_cache import listening
 from resolvers.expiry import expiry_job
 from resolvers.live_events import publishing
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         if manage_database:
             async with RegisterTortoise(app, config=settings.tortoise_config(statement_timeout=True)):
                 tune_garbage_collector()  # graphql_api.gc_tuning: a third of the CPU of nested answers
+                await need_totals.detect()  # the tallies' totals (migration 0006), found before the first request
                 async with publishing(graphql.need_feed), expiry_job(settings.expiry_interval_seconds), \
                         notification_sender(settings, cache), account_changes(settings):
                     yield

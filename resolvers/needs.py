@@ -29,8 +29,11 @@ from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.lifecycle import Actor
 from resolvers.live_events import announce_filed
 from resolvers.need_search import text_search
+from resolvers.need_totals import tallied_total
+from resolvers.pagination import Page, PageArgs, paginate_rows
 from resolvers.replica import on_replica
 from resolvers.residents import SHANGHAI, check_community, text_list
+from resolvers.scope import Scope
 
 EDITABLE_STATUSES = frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED})
 MAX_PAST_START = timedelta(days=1)
@@ -89,6 +92,16 @@ def need_queryset(criteria: NeedFilter, order: str = "NEWEST"):
     if order == "URGENCY":
         qs = qs.annotate(urgency_rank=RawSQL(URGENCY_RANK_SQL))
     return qs.order_by(*ORDERINGS[order])
+
+
+async def need_page(criteria: NeedFilter, order: str, scope: Scope, args: PageArgs,
+                    fields: tuple[str, ...] | None = None) -> Page:
+    """One page of the need list within the caller's reach, as plain rows; its total from the tally when the
+    filters allow (:mod:`resolvers.need_totals`), else counted."""
+    queryset = need_queryset(criteria, order)
+    if (reach := scope.need_filter()) is not None:
+        queryset = queryset.filter(reach)
+    return await paginate_rows(queryset, args, fields, total=await tallied_total(criteria, scope))
 
 
 def aware(moment: datetime) -> datetime:

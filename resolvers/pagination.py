@@ -123,14 +123,17 @@ async def paginate(queryset: Any, args: PageArgs) -> Page:
     return Page(items=list(items), offset=offset, total=total)
 
 
-async def paginate_rows(queryset: Any, args: PageArgs, fields: tuple[str, ...] | None = None) -> Page:
+async def paginate_rows(queryset: Any, args: PageArgs, fields: tuple[str, ...] | None = None,
+                        total: int | None = None) -> Page:
     """:func:`paginate` with the slice as plain rows (:mod:`resolvers.rows`) instead of model instances.
 
     The slice is the queryset's own SQL, sent as it is; only building the results differs, so the
     statement, its filters and its order are exactly those of :func:`paginate`. With ``fields`` (model field
-    names), the rows hold the primary key and those fields only (the statement selects nothing else).
+    names), the rows hold the primary key and those fields only (the statement selects nothing else). A
+    ``total`` known otherwise (a tally) saves the count.
     """
-    total = await queryset.count()
+    if total is None:
+        total = await queryset.count()
     offset, limit = args.bounds(total)
     if not limit:
         return Page(items=[], offset=offset, total=total)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, TypeVar
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 REPLICA = "replica"
@@ -49,3 +50,8 @@ def replica_configured() -> bool:
 def on_replica(queryset: Q) -> Q:
     """The same read-only queryset, run on the replica when there is one."""
     return queryset.using_db(_replica) if _replica is not None else queryset  # type: ignore[attr-defined]
+
+
+def read_client() -> BaseDBAsyncClient:
+    """The connection of the heavy reads, for a hand-written statement: the replica when there is one."""
+    return _replica if _replica is not None else connections.get("default")

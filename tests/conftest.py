@@ -32,6 +32,8 @@ from graphql_api.settings import Limits, Settings
 from models.account_events import account_event_sql
 from models.list_indexes import list_index_sql
 from models.matching import extra_index_sql
+from models.need_tally import need_tally_sql
+from resolvers import need_totals
 from resolvers.access import Role, Viewer
 
 BACKEND = os.environ.get("LINLI_TEST_DATABASE", "sqlite").lower()
@@ -62,7 +64,8 @@ async def postgres_template() -> str:
         url = fresh_database_url()
         async with tortoise_test_context(["models"], db_url=url, timezone=TIMEZONE):
             for statement in [*extra_index_sql("postgres"), *list_index_sql("postgres"),
-                              *account_event_sql("postgres")]:  # what migrations add
+                              *account_event_sql("postgres"),
+                              *need_tally_sql("postgres")]:  # what migrations add
                 await connections.get("default").execute_script(statement)
         _template.append(url.rsplit("/", 1)[1])
     return _template[0]
@@ -89,12 +92,14 @@ async def db() -> AsyncIterator[Any]:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{await postgres_template()}" STRATEGY WAL_LOG')
     finally:
         await conn.close()
+    need_totals.set_ready(True)  # the template has the tallies: no statement to find out during the test
     try:
         async with TortoiseContext() as ctx:
             await ctx.init(config=generate_config(url, app_modules={"models": ["models"]}, testing=True),
                            use_tz=True, timezone=TIMEZONE)
             yield ctx
     finally:
+        need_totals.set_ready(None)
         await drop_database(name)
 
 

@@ -15,8 +15,7 @@ from graphql_api.types.enums import CareCategory, NeedStatus, Urgency
 from graphql_api.types.need import Need, prefetch_needs_relations
 from graphql_api.types.row_backed import columns_for
 from resolvers.needs import NeedFilter as Criteria
-from resolvers.needs import need_queryset
-from resolvers.pagination import paginate_rows
+from resolvers.needs import need_page
 
 
 @strawberry.enum(description="Orders of the need list.")
@@ -67,10 +66,7 @@ class NeedQuery:
         info.context.require(scope.viewer.authenticated and scope.viewer.role != "PARTNER",
                              "Partners see aggregated statistics, never residents' needs.")
         criteria = filter.to_criteria() if filter else Criteria()
-        queryset = need_queryset(criteria, order_by.value)
-        if (reach := scope.need_filter()) is not None:
-            queryset = queryset.filter(reach)
-        page = await paginate_rows(queryset, args, columns_for(Need, info, "edges", "node"))
+        page = await need_page(criteria, order_by.value, scope, args, columns_for(Need, info, "edges", "node"))
         connection = Connection.from_page(page, Need.from_model)
         await prefetch_needs_relations(info, [edge.node for edge in connection.edges])
         return connection

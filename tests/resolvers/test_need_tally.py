@@ -1,0 +1,218 @@
+"""The need tallies (``models.need_tally``, migration 0006) and the totals and statistics read from them
+(``resolvers.need_totals``): always equal to counting the needs themselves."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from models import Area, Need
+from models.enums import OPEN_NEED_STATUSES, AreaKind, CareCategory, NeedStatus, Urgency
+from models.need_tally import BACKFILL_SQL, MONTH_TABLE, TABLE
+from resolvers import need_totals
+from resolvers.access import Role, Viewer
+from resolvers.need_totals import HANGZHOU, month_start, tallied_statistics, tallied_total
+from resolvers.needs import NeedFilter, need_queryset
+from resolvers.scope import Scope
+from resolvers.statistics import _counted
+from tests.conftest import BACKEND
+from tests.factories_residents import make_need, make_resident
+
+postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="the tallies are kept by PostgreSQL triggers")
+CATEGORIES = [CareCategory.MEALS, CareCategory.BATHING, CareCategory.HEALTH_CHECK]
+STATUSES = list(NeedStatus)
+URGENCIES = list(Urgency)
+START = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)  # needs over ~3 months, across month ends in Hangzhou
+
+
+async def _world(rng: random.Random, needs: int = 60) -> list[Area]:
+    communities = [await Area.create(name=f"社区{i}", kind=AreaKind.COMMUNITY) for i in range(3)]
+    residents = [await make_resident(c, f"居民{i}") for i, c in enumerate(communities * 2)]
+    for i in range(needs):
+        await make_need(rng.choice(residents), f"需求{i}", category=rng.choice(CATEGORIES),
+                        status=rng.choice(STATUSES), urgency=rng.choice(URGENCIES),
+                        created_at=START + timedelta(hours=rng.randrange(0, 24 * 90)))
+    return communities
+
+
+async def _fetch(sql: str) -> set[tuple]:
+    rows = await connections.get("default").execute_query_dict(sql)
+    return {tuple(row.values()) for row in rows}
+
+
+async def _tallies() -> tuple[set[tuple], set[tuple]]:
+    """Both tallies without their empty cells."""
+    return (await _fetch(f'SELECT community_id, category, status, urgency, n FROM "{TABLE}" WHERE n <> 0'),
+            await _fetch(f'SELECT community_id, category, status, month, n FROM "{MONTH_TABLE}" WHERE n <> 0'))
+
+
+async def _recount() -> tuple[set[tuple], set[tuple]]:
+    """Both tallies counted from scratch (the migration's own backfill, in a transaction rolled back)."""
+    async with in_transaction() as tx:  # the backfill rewrites the tallies: look, then roll back
+        for statement in BACKFILL_SQL:
+            await tx.execute_script(statement)
+        counted = (
+            {tuple(r.values()) for r in await tx.execute_query_dict(
+                f'SELECT community_id, category, status, urgency, n FROM "{TABLE}"')},
+            {tuple(r.values()) for r in await tx.execute_query_dict(
+                f'SELECT community_id, category, status, month, n FROM "{MONTH_TABLE}"')})
+        raise _Rollback(counted)
+
+
+class _Rollback(Exception):
+    def __init__(self, counted):
+        self.counted = counted
+
+
+async def recount() -> tuple[set[tuple], set[tuple]]:
+    try:
+        await _recount()
+    except _Rollback as done:
+        return done.counted
+    raise AssertionError("unreachable")
+
+
+async def _random_writes(rng: random.Random, communities: list[Area], rounds: int) -> None:
+    conn = connections.get("default")
+    ids = [need.id for need in await Need.all()]
+    for _ in range(rounds):
+        kind = rng.randrange(6)
+        if kind == 0:  # one need changes cell (as a mutation does)
+            await Need.filter(id=rng.choice(ids)).update(status=rng.choice(STATUSES))
+        elif kind == 1:  # a bulk update across cells (as the expiry sweep does)
+            await Need.filter(status=rng.choice(STATUSES)).update(urgency=rng.choice(URGENCIES),
+                                                                 category=rng.choice(CATEGORIES))
+        elif kind == 2:  # moved to another community and month, by an operator's SQL
+            await conn.execute_query(
+                'UPDATE "need" SET "community_id" = $1, "created_at" = "created_at" + interval \'17 days\' '
+                'WHERE "id" = ANY($2)', [rng.choice(communities).id, rng.sample(ids, 5)])
+        elif kind == 3:  # an update that moves no need to another cell
+            await Need.filter(id__in=rng.sample(ids, 4)).update(title="改了标题")
+        elif kind == 4 and len(ids) > 10:  # deletes, single and bulk
+            gone = rng.sample(ids, rng.choice((1, 3)))
+            await Need.filter(id__in=gone).delete()
+            ids = [i for i in ids if i not in gone]
+        else:  # new needs
+            resident = await make_resident(rng.choice(communities), "新居民")
+            for _ in range(rng.choice((1, 2))):
+                ids.append((await make_need(resident, category=rng.choice(CATEGORIES))).id)
+
+
+@postgres_only
+async def test_the_tallies_equal_a_recount_after_random_writes(db):
+    rng = random.Random(8)
+    communities = await _world(rng)
+    assert await _tallies() == await recount()
+    for _ in range(6):
+        await _random_writes(rng, communities, 20)
+        assert await _tallies() == await recount()
+    total = await connections.get("default").execute_query_dict(f'SELECT SUM(n) AS n FROM "{TABLE}"')
+    assert total[0]["n"] == await Need.all().count() > 0
+
+
+@postgres_only
+async def test_a_need_is_tallied_in_its_hangzhou_month(db):
+    here = await Area.create(name="和睦社区", kind=AreaKind.COMMUNITY)
+    someone = await make_resident(here)
+    await make_need(someone, created_at=datetime(2026, 3, 31, 16, 30, tzinfo=UTC))  # 1 April 00:30 in Hangzhou
+    await make_need(someone, created_at=datetime(2026, 3, 31, 15, 30, tzinfo=UTC))  # 31 March 23:30 in Hangzhou
+    months = await _fetch(f'SELECT month, n FROM "{MONTH_TABLE}" WHERE n <> 0')  # created now, then moved
+    assert months == {(datetime(2026, 3, 1).date(), 1), (datetime(2026, 4, 1).date(), 1)}
+
+
+def _scopes(communities: list[Area]) -> list[Scope]:
+    one, two, _ = communities
+    return [Scope(Viewer(role=Role.CENTRE_ADMIN, account_id=1), area_ids=None),
+            Scope(Viewer(role=Role.STAFF, account_id=2), area_ids=frozenset({one.id, two.id})),
+            Scope(Viewer(role=Role.STAFF, account_id=3), area_ids=frozenset({two.id})),
+            Scope(Viewer(role=Role.STAFF, account_id=4), area_ids=frozenset())]
+
+
+def _criteria(rng: random.Random, communities: list[Area]) -> NeedFilter:
+    statuses = tuple(rng.sample(STATUSES, rng.randrange(1, 4))) if rng.random() < 0.5 else None
+    return NeedFilter(
+        community_id=rng.choice(communities).id if rng.random() < 0.5 else None,
+        category=rng.choice(CATEGORIES) if rng.random() < 0.4 else None, statuses=statuses,
+        urgency=rng.choice(URGENCIES) if rng.random() < 0.3 else None, open_only=rng.random() < 0.3)
+
+
+@postgres_only
+async def test_list_totals_from_the_tally_equal_counting_the_needs(db):
+    rng = random.Random(3)
+    communities = await _world(rng, 80)
+    await _random_writes(rng, communities, 15)
+    tallied = 0
+    for _ in range(120):
+        criteria, scope = _criteria(rng, communities), rng.choice(_scopes(communities))
+        queryset = need_queryset(criteria)
+        if (reach := scope.need_filter()) is not None:
+            queryset = queryset.filter(reach)
+        total = await tallied_total(criteria, scope)
+        assert total == await queryset.count(), (criteria, scope.area_ids)
+        tallied += total > 0
+    assert tallied > 40  # most combinations find needs: the sums were not all of empty sets
+
+
+@postgres_only
+async def test_totals_the_tally_cannot_answer_are_counted(db):
+    here = await Area.create(name="和睦社区", kind=AreaKind.COMMUNITY)
+    admin = Scope(Viewer(role=Role.CENTRE_ADMIN, account_id=1), area_ids=None)
+    for criteria in (NeedFilter(resident_id=1), NeedFilter(search="助餐"),
+                     NeedFilter(submitted_after=START), NeedFilter(submitted_before=START)):
+        assert await tallied_total(criteria, admin) is None
+    resident = Scope(Viewer(role=Role.RESIDENT, account_id=5), own_resident_ids=frozenset({1}), area_ids=None)
+    staff_and_resident = Scope(Viewer(role=Role.STAFF, account_id=6), own_resident_ids=frozenset({1}),
+                               area_ids=frozenset({here.id}))
+    for scope in (resident, staff_and_resident):
+        assert await tallied_total(NeedFilter(), scope) is None
+    assert await tallied_total(NeedFilter(community_id=here.id), admin) == 0
+
+
+def _periods(rng: random.Random) -> list[tuple[datetime | None, datetime | None]]:
+    local = [datetime(2026, 2, 1, tzinfo=HANGZHOU), datetime(2026, 3, 1, tzinfo=HANGZHOU),
+             datetime(2026, 1, 1, tzinfo=HANGZHOU), datetime(2026, 5, 1, tzinfo=HANGZHOU)]
+    moments = [*local, *(START + timedelta(hours=rng.randrange(-48, 24 * 95)) for _ in range(12))]
+    periods = [(None, None), (local[0], None), (None, local[1]), (local[0], local[1]),
+               (datetime(2026, 2, 10, tzinfo=HANGZHOU), datetime(2026, 2, 20, tzinfo=HANGZHOU))]
+    periods += [(rng.choice([None, *moments]), rng.choice([None, *moments])) for _ in range(40)]
+    return periods
+
+
+@postgres_only
+async def test_statistics_from_the_monthly_tally_equal_counting_the_needs(db):
+    rng = random.Random(5)
+    communities = await _world(rng, 90)
+    await _random_writes(rng, communities, 15)
+    compared = 0
+    for since, until in _periods(rng):
+        for chosen in (None, [communities[0].id], [c.id for c in communities[1:]], []):
+            tallied = await tallied_statistics(chosen, since, until)
+            assert sorted(tallied) == sorted(await _counted(chosen, since, until)), (since, until, chosen)
+            compared += bool(tallied)
+    assert compared > 60
+
+
+def test_a_period_is_split_at_hangzhou_months():
+    assert month_start(datetime(2026, 2, 1, tzinfo=HANGZHOU), later=True).isoformat() == "2026-02-01"
+    assert month_start(datetime(2026, 1, 31, 16, 0, tzinfo=UTC), later=True).isoformat() == "2026-02-01"
+    assert month_start(datetime(2026, 1, 31, 16, 0, 1, tzinfo=UTC), later=True).isoformat() == "2026-03-01"
+    assert month_start(datetime(2026, 12, 5, tzinfo=HANGZHOU), later=True).isoformat() == "2027-01-01"
+    assert month_start(datetime(2026, 12, 5, tzinfo=HANGZHOU), later=False).isoformat() == "2026-12-01"
+    assert month_start(datetime(2026, 1, 31, 15, 59, tzinfo=UTC), later=False).isoformat() == "2026-01-01"
+
+
+async def test_without_the_tallies_totals_and_statistics_count_the_needs(db):
+    if BACKEND == "postgres":
+        for statement in ('DROP TRIGGER linli_need_tally_insert ON "need"', f'DROP TABLE "{MONTH_TABLE}"'):
+            await connections.get("default").execute_script(statement)
+    need_totals.set_ready(None)
+    here = await Area.create(name="和睦社区", kind=AreaKind.COMMUNITY)
+    admin = Scope(Viewer(role=Role.CENTRE_ADMIN, account_id=1), area_ids=None)
+    await make_need(await make_resident(here))
+    assert await tallied_total(NeedFilter(statuses=tuple(OPEN_NEED_STATUSES)), admin) is None
+    assert await tallied_statistics(None, None, None) is None
+    assert need_totals._ready is False
