@@ -20,37 +20,43 @@ SQLite (the embedded default, small data) counts the needs themselves. Every sta
 TABLE = "need_tally"
 KEY = ("community_id", "category", "status", "urgency")
 """The tally's cells: the need's columns a total can be summed over."""
+GROUPS = ("community_id", "category", "status")
+"""The statistics' groups; the period tallies' keys are a period and these (a period's range reads its cells)."""
 MONTH_TABLE = "need_month_tally"
-MONTH_KEY = ("community_id", "category", "status", "month")
-"""The monthly tally's cells: the statistics' groups (first, so its primary key reads them in their order
-without a sort), per calendar month of submission in Hangzhou."""
-MONTH_SQL = """date_trunc('month', "created_at" AT TIME ZONE 'Asia/Shanghai')::date"""
-"""The month a need was submitted in, in Hangzhou (the first day of that month)."""
+DAY_TABLE = "need_day_tally"
+PERIODS = {
+    MONTH_TABLE: ("month", """date_trunc('month', "created_at" AT TIME ZONE 'Asia/Shanghai')::date"""),
+    DAY_TABLE: ("day", """("created_at" AT TIME ZONE 'Asia/Shanghai')::date"""),
+}
+"""The period tallies: their period column, and the period a need was submitted in, in Hangzhou (a calendar
+month, as its first day; a calendar day). A period of the statistics is read as whole months, whole days at
+its ends, and the needs of the parts of a day at its very ends (:mod:`resolvers.need_totals`)."""
 
 
 def _names(key: tuple[str, ...]) -> str:
     return ", ".join(f'"{column}"' for column in key)
 
 
-def _cells(rows: str, sign: int) -> tuple[str, str]:
-    """Select lists of both tallies' cells for each row of the transition table ``rows``."""
-    month_cells = _names(MONTH_KEY).replace('"month"', f'{MONTH_SQL} AS "month"')
-    return (f"SELECT {_names(KEY)}, {sign} AS d FROM {rows}", f"SELECT {month_cells}, {sign} AS d FROM {rows}")
-
-
-def _upsert(table: str, key: tuple[str, ...], *sources: str) -> str:
-    """Add the summed ``d`` of ``sources`` (key columns and ``d``) to a tally, cell by cell in key order."""
+def _upsert(table: str, key: tuple[str, ...], cells: str, row_sets: tuple[tuple[str, int], ...]) -> str:
+    """Add ``+1``/``-1`` per row of the transition tables ``row_sets`` (name, sign) to a tally's cells (``cells``:
+    their select list), summed per cell, in key order."""
     names = _names(key)
-    return (f'INSERT INTO "{table}" AS t ({names}, "n") SELECT {names}, sum(d) FROM '
-            f"({' UNION ALL '.join(sources)}) AS changes GROUP BY {names} HAVING sum(d) <> 0 ORDER BY {names} "
+    changes = " UNION ALL ".join(f"SELECT {cells}, {sign} AS d FROM {rows}" for rows, sign in row_sets)
+    return (f'INSERT INTO "{table}" AS t ({names}, "n") SELECT {names}, sum(d) FROM ({changes}) AS changes '
+            f"GROUP BY {names} HAVING sum(d) <> 0 ORDER BY {names} "
             f'ON CONFLICT ({names}) DO UPDATE SET "n" = t."n" + EXCLUDED."n"')
 
 
-def _both(*row_sets: tuple[str, int]) -> str:
-    """Both tallies' upserts for the transition tables ``row_sets`` (name, sign)."""
-    cells = [_cells(rows, sign) for rows, sign in row_sets]
-    return (_upsert(TABLE, KEY, *(c[0] for c in cells)) + ";\n        "
-            + _upsert(MONTH_TABLE, MONTH_KEY, *(c[1] for c in cells)) + ";")
+def _period_cells(column: str, expression: str) -> str:
+    return f'{expression} AS "{column}", {_names(GROUPS)}'
+
+
+def _all(*row_sets: tuple[str, int]) -> str:
+    """Every tally's upsert for the transition tables ``row_sets``."""
+    upserts = [_upsert(TABLE, KEY, _names(KEY), row_sets)]
+    upserts += [_upsert(table, (column, *GROUPS), _period_cells(column, expression), row_sets)
+                for table, (column, expression) in PERIODS.items()]
+    return ";\n        ".join(upserts) + ";"
 
 
 NEED_TALLY_SQL = [
@@ -61,21 +67,21 @@ NEED_TALLY_SQL = [
     "urgency" VARCHAR(10) NOT NULL,
     "n" BIGINT NOT NULL,
     PRIMARY KEY ({_names(KEY)}))""",
-    f"""CREATE TABLE IF NOT EXISTS "{MONTH_TABLE}" (
+    *(f"""CREATE TABLE IF NOT EXISTS "{table}" (
+    "{column}" DATE NOT NULL,
     "community_id" INT NOT NULL,
     "category" VARCHAR(30) NOT NULL,
     "status" VARCHAR(20) NOT NULL,
-    "month" DATE NOT NULL,
     "n" BIGINT NOT NULL,
-    PRIMARY KEY ({_names(MONTH_KEY)}))""",
+    PRIMARY KEY ({_names((column, *GROUPS))}))""" for table, (column, _) in PERIODS.items()),
     f"""CREATE OR REPLACE FUNCTION linli_need_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_both(("new_rows", 1))}
+        {_all(("new_rows", 1))}
     ELSIF TG_OP = 'DELETE' THEN
-        {_both(("old_rows", -1))}
+        {_all(("old_rows", -1))}
     ELSE
-        {_both(("new_rows", 1), ("old_rows", -1))}
+        {_all(("new_rows", 1), ("old_rows", -1))}
     END IF;
     RETURN NULL;
 END $$""",
@@ -89,11 +95,12 @@ END $$""",
 BACKFILL_SQL = [
     f'DELETE FROM "{TABLE}"',
     f'INSERT INTO "{TABLE}" ({_names(KEY)}, "n") SELECT {_names(KEY)}, count(*) FROM "need" GROUP BY {_names(KEY)}',
-    f'DELETE FROM "{MONTH_TABLE}"',
-    f'INSERT INTO "{MONTH_TABLE}" ({_names(MONTH_KEY)}, "n") SELECT "community_id", "category", "status", '
-    f'{MONTH_SQL}, count(*) FROM "need" GROUP BY 1, 2, 3, 4',
+    *(statement for table, (column, expression) in PERIODS.items() for statement in (
+        f'DELETE FROM "{table}"',
+        f'INSERT INTO "{table}" ({_names((column, *GROUPS))}, "n") SELECT {_period_cells(column, expression)}, '
+        f"count(*) FROM \"need\" GROUP BY 1, 2, 3, 4")),
 ]
-"""Recount both tallies from the needs (after a load with triggers off; the migration, for needs already there)."""
+"""Recount every tally from the needs (after a load with triggers off; the migration, for needs already there)."""
 
 
 def need_tally_sql(dialect: str) -> list[str]:

@@ -29,10 +29,10 @@ from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.lifecycle import Actor
 from resolvers.live_events import announce_filed
 from resolvers.need_search import text_search
-from resolvers.need_totals import tallied_total
+from resolvers.need_totals import aware, tallied_total
 from resolvers.pagination import Page, PageArgs, paginate_rows
 from resolvers.replica import on_replica
-from resolvers.residents import SHANGHAI, check_community, text_list
+from resolvers.residents import check_community, text_list
 from resolvers.scope import Scope
 
 EDITABLE_STATUSES = frozenset({NeedStatus.SUBMITTED, NeedStatus.TRIAGED})
@@ -102,11 +102,6 @@ async def need_page(criteria: NeedFilter, order: str, scope: Scope, args: PageAr
     if (reach := scope.need_filter()) is not None:
         queryset = queryset.filter(reach)
     return await paginate_rows(queryset, args, fields, total=await tallied_total(criteria, scope))
-
-
-def aware(moment: datetime) -> datetime:
-    """A timezone-aware datetime; a naive one is taken as Hangzhou wall-clock time."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
 
 
 async def create_need(data: dict[str, Any], actor: Actor = None) -> Need:

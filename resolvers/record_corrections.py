@@ -19,7 +19,7 @@ from models.enums import CorrectionStatus
 from resolvers import lifecycle
 from resolvers.authorization import require
 from resolvers.errors import Checker, DomainError, ErrorCode
-from resolvers.needs import aware
+from resolvers.need_totals import aware
 from resolvers.scope import Scope
 from resolvers.service_records import load_record
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tortoise import connections
@@ -12,10 +12,10 @@ from tortoise.transactions import in_transaction
 
 from models import Area, Need
 from models.enums import OPEN_NEED_STATUSES, AreaKind, CareCategory, NeedStatus, Urgency
-from models.need_tally import BACKFILL_SQL, MONTH_TABLE, TABLE
+from models.need_tally import BACKFILL_SQL, DAY_TABLE, MONTH_TABLE, TABLE
 from resolvers import need_totals
 from resolvers.access import Role, Viewer
-from resolvers.need_totals import HANGZHOU, month_start, tallied_statistics, tallied_total
+from resolvers.need_totals import HANGZHOU, next_start, tallied_statistics, tallied_total
 from resolvers.needs import NeedFilter, need_queryset
 from resolvers.scope import Scope
 from resolvers.statistics import _counted
@@ -44,23 +44,22 @@ async def _fetch(sql: str) -> set[tuple]:
     return {tuple(row.values()) for row in rows}
 
 
-async def _tallies() -> tuple[set[tuple], set[tuple]]:
-    """Both tallies without their empty cells."""
-    return (await _fetch(f'SELECT community_id, category, status, urgency, n FROM "{TABLE}" WHERE n <> 0'),
-            await _fetch(f'SELECT community_id, category, status, month, n FROM "{MONTH_TABLE}" WHERE n <> 0'))
+TALLIES = [f'SELECT community_id, category, status, urgency, n FROM "{TABLE}"',
+           f'SELECT month, community_id, category, status, n FROM "{MONTH_TABLE}"',
+           f'SELECT day, community_id, category, status, n FROM "{DAY_TABLE}"']
 
 
-async def _recount() -> tuple[set[tuple], set[tuple]]:
-    """Both tallies counted from scratch (the migration's own backfill, in a transaction rolled back)."""
+async def _tallies() -> list[set[tuple]]:
+    """Every tally without its empty cells."""
+    return [await _fetch(f"{sql} WHERE n <> 0") for sql in TALLIES]
+
+
+async def _recount() -> list[set[tuple]]:
+    """Every tally counted from scratch (the migration's own backfill, in a transaction rolled back)."""
     async with in_transaction() as tx:  # the backfill rewrites the tallies: look, then roll back
         for statement in BACKFILL_SQL:
             await tx.execute_script(statement)
-        counted = (
-            {tuple(r.values()) for r in await tx.execute_query_dict(
-                f'SELECT community_id, category, status, urgency, n FROM "{TABLE}"')},
-            {tuple(r.values()) for r in await tx.execute_query_dict(
-                f'SELECT community_id, category, status, month, n FROM "{MONTH_TABLE}"')})
-        raise _Rollback(counted)
+        raise _Rollback([{tuple(r.values()) for r in await tx.execute_query_dict(sql)} for sql in TALLIES])
 
 
 class _Rollback(Exception):
@@ -68,7 +67,7 @@ class _Rollback(Exception):
         self.counted = counted
 
 
-async def recount() -> tuple[set[tuple], set[tuple]]:
+async def recount() -> list[set[tuple]]:
     try:
         await _recount()
     except _Rollback as done:
@@ -121,7 +120,9 @@ async def test_a_need_is_tallied_in_its_hangzhou_month(db):
     await make_need(someone, created_at=datetime(2026, 3, 31, 16, 30, tzinfo=UTC))  # 1 April 00:30 in Hangzhou
     await make_need(someone, created_at=datetime(2026, 3, 31, 15, 30, tzinfo=UTC))  # 31 March 23:30 in Hangzhou
     months = await _fetch(f'SELECT month, n FROM "{MONTH_TABLE}" WHERE n <> 0')  # created now, then moved
-    assert months == {(datetime(2026, 3, 1).date(), 1), (datetime(2026, 4, 1).date(), 1)}
+    assert months == {(date(2026, 3, 1), 1), (date(2026, 4, 1), 1)}
+    days = await _fetch(f'SELECT day, n FROM "{DAY_TABLE}" WHERE n <> 0')
+    assert days == {(date(2026, 3, 31), 1), (date(2026, 4, 1), 1)}
 
 
 def _scopes(communities: list[Area]) -> list[Scope]:
@@ -132,12 +133,14 @@ def _scopes(communities: list[Area]) -> list[Scope]:
             Scope(Viewer(role=Role.STAFF, account_id=4), area_ids=frozenset())]
 
 
-def _criteria(rng: random.Random, communities: list[Area]) -> NeedFilter:
+def _criteria(rng: random.Random, communities: list[Area], periods: list) -> NeedFilter:
     statuses = tuple(rng.sample(STATUSES, rng.randrange(1, 4))) if rng.random() < 0.5 else None
+    since, until = rng.choice(periods) if rng.random() < 0.5 else (None, None)
     return NeedFilter(
         community_id=rng.choice(communities).id if rng.random() < 0.5 else None,
         category=rng.choice(CATEGORIES) if rng.random() < 0.4 else None, statuses=statuses,
-        urgency=rng.choice(URGENCIES) if rng.random() < 0.3 else None, open_only=rng.random() < 0.3)
+        urgency=rng.choice(URGENCIES) if rng.random() < 0.3 else None, open_only=rng.random() < 0.3,
+        submitted_after=since, submitted_before=until)
 
 
 @postgres_only
@@ -145,16 +148,20 @@ async def test_list_totals_from_the_tally_equal_counting_the_needs(db):
     rng = random.Random(3)
     communities = await _world(rng, 80)
     await _random_writes(rng, communities, 15)
-    tallied = 0
-    for _ in range(120):
-        criteria, scope = _criteria(rng, communities), rng.choice(_scopes(communities))
+    tallied, dated, periods = 0, 0, _periods(rng)
+    for _ in range(300):
+        criteria, scope = _criteria(rng, communities, periods), rng.choice(_scopes(communities))
         queryset = need_queryset(criteria)
         if (reach := scope.need_filter()) is not None:
             queryset = queryset.filter(reach)
         total = await tallied_total(criteria, scope)
+        if total is None:  # dates with an urgency: the monthly tally has none
+            assert criteria.urgency and (criteria.submitted_after or criteria.submitted_before)
+            continue
         assert total == await queryset.count(), (criteria, scope.area_ids)
         tallied += total > 0
-    assert tallied > 40  # most combinations find needs: the sums were not all of empty sets
+        dated += total > 0 and bool(criteria.submitted_after or criteria.submitted_before)
+    assert tallied > 70 and dated > 20  # most combinations find needs: the sums were not all of empty sets
 
 
 @postgres_only
@@ -162,7 +169,8 @@ async def test_totals_the_tally_cannot_answer_are_counted(db):
     here = await Area.create(name="和睦社区", kind=AreaKind.COMMUNITY)
     admin = Scope(Viewer(role=Role.CENTRE_ADMIN, account_id=1), area_ids=None)
     for criteria in (NeedFilter(resident_id=1), NeedFilter(search="助餐"),
-                     NeedFilter(submitted_after=START), NeedFilter(submitted_before=START)):
+                     NeedFilter(submitted_after=START, urgency=Urgency.HIGH),
+                     NeedFilter(submitted_before=START, urgency=Urgency.LOW)):
         assert await tallied_total(criteria, admin) is None
     resident = Scope(Viewer(role=Role.RESIDENT, account_id=5), own_resident_ids=frozenset({1}), area_ids=None)
     staff_and_resident = Scope(Viewer(role=Role.STAFF, account_id=6), own_resident_ids=frozenset({1}),
@@ -177,7 +185,10 @@ def _periods(rng: random.Random) -> list[tuple[datetime | None, datetime | None]
              datetime(2026, 1, 1, tzinfo=HANGZHOU), datetime(2026, 5, 1, tzinfo=HANGZHOU)]
     moments = [*local, *(START + timedelta(hours=rng.randrange(-48, 24 * 95)) for _ in range(12))]
     periods = [(None, None), (local[0], None), (None, local[1]), (local[0], local[1]),
-               (datetime(2026, 2, 10, tzinfo=HANGZHOU), datetime(2026, 2, 20, tzinfo=HANGZHOU))]
+               (datetime(2026, 2, 10, tzinfo=HANGZHOU), datetime(2026, 2, 20, tzinfo=HANGZHOU)),
+               (datetime(2026, 2, 10, 9, tzinfo=HANGZHOU), datetime(2026, 2, 10, 18, tzinfo=HANGZHOU)),
+               (datetime(2026, 2, 10, 9, tzinfo=HANGZHOU), datetime(2026, 2, 11, 18, tzinfo=HANGZHOU)),
+               (datetime(2026, 1, 20, 9, tzinfo=HANGZHOU), datetime(2026, 3, 11, 18, tzinfo=HANGZHOU))]
     periods += [(rng.choice([None, *moments]), rng.choice([None, *moments])) for _ in range(40)]
     return periods
 
@@ -196,13 +207,15 @@ async def test_statistics_from_the_monthly_tally_equal_counting_the_needs(db):
     assert compared > 60
 
 
-def test_a_period_is_split_at_hangzhou_months():
-    assert month_start(datetime(2026, 2, 1, tzinfo=HANGZHOU), later=True).isoformat() == "2026-02-01"
-    assert month_start(datetime(2026, 1, 31, 16, 0, tzinfo=UTC), later=True).isoformat() == "2026-02-01"
-    assert month_start(datetime(2026, 1, 31, 16, 0, 1, tzinfo=UTC), later=True).isoformat() == "2026-03-01"
-    assert month_start(datetime(2026, 12, 5, tzinfo=HANGZHOU), later=True).isoformat() == "2027-01-01"
-    assert month_start(datetime(2026, 12, 5, tzinfo=HANGZHOU), later=False).isoformat() == "2026-12-01"
-    assert month_start(datetime(2026, 1, 31, 15, 59, tzinfo=UTC), later=False).isoformat() == "2026-01-01"
+def test_a_period_starts_at_the_next_whole_hangzhou_day_or_month():
+    def starts(moment: datetime) -> tuple[str, str]:
+        return next_start(moment, day=True).isoformat(), next_start(moment, day=False).isoformat()
+
+    assert starts(datetime(2026, 2, 1, tzinfo=HANGZHOU)) == ("2026-02-01", "2026-02-01")
+    assert starts(datetime(2026, 1, 31, 16, 0, tzinfo=UTC)) == ("2026-02-01", "2026-02-01")  # Hangzhou midnight
+    assert starts(datetime(2026, 1, 31, 16, 0, 1, tzinfo=UTC)) == ("2026-02-02", "2026-03-01")
+    assert starts(datetime(2026, 12, 5, tzinfo=HANGZHOU)) == ("2026-12-05", "2027-01-01")
+    assert starts(datetime(2026, 12, 31, 23, 59, tzinfo=HANGZHOU)) == ("2027-01-01", "2027-01-01")
 
 
 async def test_without_the_tallies_totals_and_statistics_count_the_needs(db):
