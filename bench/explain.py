@@ -68,6 +68,10 @@ COUNT_REASON = ("an exact totalCount of {rows:,} entries, already an index-only 
                 "entries no index makes it faster. The tallies (models.need_tally) answer the list's filters "
                 "except a resident, a text, or dates together with an urgency; this is one of those.")
 KNOWN = {
+    r"^WITH served AS MATERIALIZED": "the matching pre-filter of a large need: each professional it keeps (~100 per "
+        "half of the pool, the halves run at once) comes with its certificates and track record, ~50 us each; "
+        "the work is proportional to the candidates the ranking needs (matchCandidates p95 36-40 ms through "
+        "the endpoint at 20,000 professionals, bench.matching_bench).",
     r'FROM "need_day_tally"': "statistics of a period that starts or ends inside a month: its whole months come "
         "from the monthly tally, but each day at its ends is ~600 cells of the daily tally (community x "
         "category x status) and the part of a day at its very ends is counted from the needs; a month-aligned "

@@ -20,7 +20,7 @@ from resolvers.needs import NeedFilter, need_queryset
 from resolvers.scope import Scope
 from resolvers.statistics import _counted
 from tests.conftest import BACKEND
-from tests.factories_residents import make_need, make_resident
+from tests.factories_residents import gid, make_need, make_resident
 
 postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="the tallies are kept by PostgreSQL triggers")
 CATEGORIES = [CareCategory.MEALS, CareCategory.BATHING, CareCategory.HEALTH_CHECK]
@@ -229,3 +229,25 @@ async def test_without_the_tallies_totals_and_statistics_count_the_needs(db):
     assert await tallied_total(NeedFilter(statuses=tuple(OPEN_NEED_STATUSES)), admin) is None
     assert await tallied_statistics(None, None, None) is None
     assert need_totals._ready is False
+
+
+NEED_LIST = """query($filter: NeedFilter) { needs(filter: $filter, first: 5) { totalCount edges { node { id } } } }"""
+STATISTICS = """query($since: DateTime, $until: DateTime) {
+  needStatistics(since: $since, until: $until) { category status count community { id } } }"""
+
+
+@postgres_only
+async def test_the_api_answers_totals_and_statistics_from_the_tallies(db, admin_gql, sql):
+    rng = random.Random(11)
+    communities = await _world(rng, 40)
+    one = communities[0]
+    with sql() as statements:
+        data = await admin_gql.ok(NEED_LIST, {"filter": {"communityId": gid("Area", one.id), "openOnly": True}})
+        stats = await admin_gql.ok(STATISTICS, {"since": "2026-02-01T00:00:00+08:00", "until": None})
+    sent = " ".join(statements.statements)
+    assert "need_tally" in sent and "need_month_tally" in sent and 'COUNT(*) FROM "need"' not in sent
+    assert data["needs"]["totalCount"] == await Need.filter(
+        community_id=one.id, status__in=list(OPEN_NEED_STATUSES)).count() > 0
+    counted = sorted(await _counted(None, datetime(2026, 2, 1, tzinfo=HANGZHOU), None))
+    assert [(s["category"], s["status"], s["count"]) for s in stats["needStatistics"]] == [
+        (category, status, n) for _, category, status, n in counted]
