@@ -53,6 +53,9 @@ STATISTICS = "query($since: DateTime, $until: DateTime) { needStatistics(since: 
 PERIODS = [("2026-01-01T00:00:00+08:00", None), ("2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00"),
            ("2026-09-20T09:30:00+08:00", "2026-10-10T00:00:00+08:00"), (None, "2026-11-08T12:00:00+08:00")]
 """The statistics' periods: months of Hangzhou (the console's) and days inside months (their ends are counted)."""
+CITY_QUEUES = """query { needQueues { awaitingTriage(first: 20) { totalCount edges { node { id } } }
+  awaitingMatch(first: 20) { totalCount edges { node { id } } } unanswered(first: 20) { totalCount } } }"""
+"""A centre admin's work queues over the whole city (the dashboard shape asks for one community)."""
 BIG_TABLE_ROWS = 10_000
 """A sequential scan of a table with more rows than this is a missing index."""
 SUMMARY_TABLES = {"need_tally", "need_month_tally"}
@@ -137,7 +140,7 @@ def documents(community: str, resident: str) -> list[tuple[str, dict]]:
               for o in ("NEWEST", "OLDEST", "WINDOW_START", "URGENCY")]
     listed += [(ORGANIZATIONS, {"filter": f, "order": o}) for f in ({}, {"category": "MEALS"}, {"kind": "INCUBATED"})
                for o in ("NAME", "CREATED_AT")]
-    return [*listed, *((STATISTICS, {"since": since, "until": until}) for since, until in PERIODS)]
+    return [*listed, *((STATISTICS, {"since": since, "until": until}) for since, until in PERIODS), (CITY_QUEUES, {})]
 
 
 async def capture(args: argparse.Namespace) -> dict[str, list[list]]:

@@ -20,7 +20,7 @@ keeps counting needs, with a warning.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -127,30 +127,41 @@ class _Statement:
 
 
 async def tallied_total(criteria: NeedFilter, scope: Scope) -> int | None:
-    """The need list's exact total from the tallies, or None when it must be counted from the needs.
+    """The need list's exact total from the tallies, or None when it must be counted from the needs."""
+    communities = tallied_communities(criteria, scope)
+    if communities is False:
+        return None
+    since, until = criteria.submitted_after, criteria.submitted_before
+    return await tallied_count(communities, criteria.status_set(), criteria.category, criteria.urgency,
+                               since and aware(since), until and aware(until))
+
+
+async def tallied_count(communities: Iterable[int] | None, statuses: Iterable[str] | None = None,
+                        category: str | None = None, urgency: str | None = None, since: datetime | None = None,
+                        until: datetime | None = None) -> int | None:
+    """The number of needs of these communities, statuses, category and urgency (None: any) submitted in
+    ``[since, until)``, from the tallies; None without them. An urgency cannot go with dates.
 
     Without dates: a sum over ``need_tally``. With dates: sums over the period tallies' whole months and days
     plus a count of the needs in the parts of a day at the period's ends."""
-    communities = tallied_communities(criteria, scope)
     client = read_client()
-    if communities is False or not await detect(client):
+    if not await detect(client):
         return None
     statement, where = _Statement(), ""
-    statuses = criteria.status_set()
-    for column, chosen in (("community_id", communities), ("status", sorted(statuses) if statuses is not None
-                                                           else None)):
+    for column, chosen in (("community_id", communities), ("status", statuses)):
         if chosen is not None:
-            where += f' AND "{column}" = ANY({statement.value(list(chosen))})'
-    for column in ("category", "urgency"):
-        if (value := getattr(criteria, column)) is not None:
-            where += f' AND "{column}" = {statement.value(value.value)}'
-    since, until = criteria.submitted_after, criteria.submitted_before
+            where += f' AND "{column}" = ANY({statement.value(sorted(chosen))})'
+    for column, value in (("category", category), ("urgency", urgency)):
+        if value is not None:
+            where += f' AND "{column}" = {statement.value(str(value))}'
     if since is None and until is None:
         parts = [f'SELECT COALESCE(SUM("n"), 0) FROM "{TABLE}" WHERE TRUE{where}']
+    elif urgency is not None:
+        raise ValueError("the period tallies have no urgency")
     else:
         parts = [f'SELECT COUNT(*) FROM "need" WHERE TRUE{where}{condition}' if table == "need" else
                  f'SELECT COALESCE(SUM("n"), 0) FROM "{table}" WHERE TRUE{where}{condition}'
-                 for table, condition in statement.period(since and aware(since), until and aware(until))]
+                 for table, condition in statement.period(since, until)]
     sql = "SELECT " + " + ".join(f"({part})" for part in parts) + ' AS "n"'
     return int((await client.execute_query_dict(sql, statement.values))[0]["n"])
 

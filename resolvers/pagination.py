@@ -115,9 +115,11 @@ class Page(Generic[T]):
         return self.offset + len(self.items) < self.total
 
 
-async def paginate(queryset: Any, args: PageArgs) -> Page:
-    """A page of a top-level queryset: one COUNT, then one SELECT of the slice."""
-    total = await queryset.count()
+async def paginate(queryset: Any, args: PageArgs, total: int | None = None) -> Page:
+    """A page of a top-level queryset: one COUNT (unless ``total`` is known otherwise), then one SELECT of the
+    slice."""
+    if total is None:
+        total = await queryset.count()
     offset, limit = args.bounds(total)
     items = await queryset.offset(offset).limit(limit) if limit else []
     return Page(items=list(items), offset=offset, total=total)

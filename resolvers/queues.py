@@ -22,12 +22,17 @@ from models import Match, Need
 from models.enums import MatchStatus, NeedStatus
 from resolvers.authorization import require
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.need_totals import tallied_count
+from resolvers.pagination import Page, PageArgs, paginate
 from resolvers.replica import on_replica
 from resolvers.scope import Scope
 
 DEFAULT_HOURS = 24
 MAX_HOURS = 24 * 30
 QUEUES = ("awaiting_triage", "awaiting_match", "unanswered")
+QUEUE_STATUSES = {"awaiting_triage": (NeedStatus.SUBMITTED,),
+                  "awaiting_match": (NeedStatus.TRIAGED, NeedStatus.MATCHING)}
+"""The queues whose length is a count of needs by community and status (the tally answers it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +60,19 @@ def queue_queryset(queue: str, where: QueueScope, now: datetime | None = None):
     qs = on_replica(Need.all())
     if where.community_ids is not None:
         qs = qs.filter(community_id__in=sorted(where.community_ids))
-    if queue == "awaiting_triage":
-        qs = qs.filter(status=NeedStatus.SUBMITTED)
-    elif queue == "awaiting_match":
-        qs = qs.filter(status__in=[NeedStatus.TRIAGED, NeedStatus.MATCHING])
+    if queue in QUEUE_STATUSES:
+        statuses = QUEUE_STATUSES[queue]
+        qs = qs.filter(status=statuses[0]) if len(statuses) == 1 else qs.filter(status__in=list(statuses))
     else:
         cut = (now or datetime.now(UTC)) - timedelta(hours=where.hours)
         stale = Match.filter(status=MatchStatus.PROPOSED, created_at__lt=cut).values("need_id")
         qs = qs.filter(status=NeedStatus.PROPOSED, id__in=Subquery(stale))
     return qs.order_by("created_at", "id")
+
+
+
+async def queue_page(queue: str, where: QueueScope, args: PageArgs) -> Page:
+    """One page of a queue (model instances); its length from the tally when the queue is one of statuses."""
+    statuses = QUEUE_STATUSES.get(queue)
+    total = await tallied_count(where.community_ids, [s.value for s in statuses]) if statuses else None
+    return await paginate(queue_queryset(queue, where), args, total)

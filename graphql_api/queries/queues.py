@@ -10,12 +10,11 @@ from strawberry import relay
 from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.need import Need
-from resolvers.pagination import paginate
-from resolvers.queues import DEFAULT_HOURS, QueueScope, queue_queryset, queue_scope
+from resolvers.queues import DEFAULT_HOURS, QueueScope, queue_page, queue_scope
 
 
 async def _queue(name: str, where: QueueScope, first, after, last, before) -> Connection[Need]:
-    page = await paginate(queue_queryset(name, where), page_args(first, after, last, before))
+    page = await queue_page(name, where, page_args(first, after, last, before))
     return Connection.from_page(page, Need.from_model)
 
 

@@ -15,8 +15,10 @@ from models.enums import OPEN_NEED_STATUSES, AreaKind, CareCategory, NeedStatus,
 from models.need_tally import BACKFILL_SQL, DAY_TABLE, MONTH_TABLE, TABLE
 from resolvers import need_totals
 from resolvers.access import Role, Viewer
-from resolvers.need_totals import HANGZHOU, next_start, tallied_statistics, tallied_total
+from resolvers.need_totals import HANGZHOU, next_start, tallied_count, tallied_statistics, tallied_total
 from resolvers.needs import NeedFilter, need_queryset
+from resolvers.pagination import PageArgs
+from resolvers.queues import QUEUE_STATUSES, QueueScope, queue_page, queue_queryset
 from resolvers.scope import Scope
 from resolvers.statistics import _counted
 from tests.conftest import BACKEND
@@ -251,3 +253,17 @@ async def test_the_api_answers_totals_and_statistics_from_the_tallies(db, admin_
     counted = sorted(await _counted(None, datetime(2026, 2, 1, tzinfo=HANGZHOU), None))
     assert [(s["category"], s["status"], s["count"]) for s in stats["needStatistics"]] == [
         (category, status, n) for _, category, status, n in counted]
+
+
+@postgres_only
+async def test_queue_lengths_from_the_tally_equal_counting_the_needs(db):
+    rng = random.Random(13)
+    communities = await _world(rng, 60)
+    await _random_writes(rng, communities, 10)
+    ids = [c.id for c in communities]
+    for community_ids in (None, frozenset(ids[:1]), frozenset(ids[1:]), frozenset()):
+        for queue in QUEUE_STATUSES:
+            where = QueueScope(community_ids, 24)
+            page = await queue_page(queue, where, PageArgs(first=5))
+            assert page.total == await queue_queryset(queue, where).count()
+            assert page.total == await tallied_count(community_ids, [s.value for s in QUEUE_STATUSES[queue]])
