@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from models import Account, Area, Guardianship, Match, Need, Organization, Professional
-from models.enums import AccountRole, label
+from models import Account, Area, ConsentRecord, Guardianship, Match, Need, Organization, Professional
+from models.enums import AccountRole, ConsentPurpose, label
 from resolvers.notification_templates import MessageFacts
 
 
@@ -29,6 +29,14 @@ async def resident_recipients(resident_ids: set[int]) -> dict[int, list[Account]
         guardians = [g for child, g in links if child == resident_id]
         found[resident_id] = _unique([*by_person[resident_id], *(a for g in guardians for a in by_person[g])])
     return found
+
+
+async def notification_consents(resident_ids: set[int]) -> set[int]:
+    """The residents among ``resident_ids`` with a standing consent to be notified (purpose NOTIFICATIONS)."""
+    if not resident_ids:
+        return set()
+    return set(await ConsentRecord.filter(resident_id__in=resident_ids, purpose=ConsentPurpose.NOTIFICATIONS,
+                                          withdrawn_at=None).values_list("resident_id", flat=True))
 
 
 async def provider_recipients(matches: Iterable[Match]) -> dict[int, list[Account]]:

@@ -18,7 +18,10 @@ CONFLICT DO NOTHING``), so neither two workers nor two triggers make the same me
 - SERVICE_TOMORROW (:mod:`resolvers.reminders`): both sides, while the need is ACCEPTED and not yet started.
 
 An account without a WeChat openid, or banned, gets its notification marked SKIPPED (it can be seen that
-it was not sent), as does a kind whose template is not configured.
+it was not sent), as does a kind whose template is not configured, and a message to a resident or guardian
+who has not consented to notifications (a standing ``NOTIFICATIONS`` consent of their own, PIPL Art. 13-14:
+their WeChat identity is used for this purpose only with it). Providers are told about proposals made to
+them as part of the work they signed up for.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from models import Account, Match, Need, Notification, NotificationTrigger
 from models.enums import AccountStatus, MatchStatus, NeedStatus, NotificationKind, NotificationStatus
 from resolvers.notification_recipients import (
     facts_of,
+    notification_consents,
     place_names,
     provider_names,
     provider_recipients,
@@ -49,6 +53,7 @@ BATCH_SIZE = 50
 NO_OPENID = "没有绑定微信 (no WeChat openid)"
 BANNED = "账号已停用 (account banned)"
 NO_TEMPLATE = "未配置消息模板 (no template configured for this kind)"
+NO_CONSENT = "未同意消息通知 (no consent to notifications)"
 
 Addressee = tuple[Account, str, MessageFacts]
 
@@ -86,16 +91,19 @@ async def _notifications(triggers: list[NotificationTrigger], templates: Mapping
     needs = {n.id: n for n in await Need.filter(id__in={t.need_id for t in triggers})}
     matches = await Match.filter(need_id__in=list(needs), dispatched_from_id=None, status__in=[
         MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED]).order_by("id")
+    residents = await resident_recipients({n.resident_id for n in needs.values()})
     context = _Context(
         places=await place_names(needs.values()), matches=matches, names=await provider_names(matches),
-        providers=await provider_recipients(matches),
-        residents=await resident_recipients({n.resident_id for n in needs.values()}),
+        providers=await provider_recipients(matches), residents=residents,
     )
+    people = {a.id: a.resident_id for accounts in residents.values() for a in accounts}  # the resident side
+    consented = await notification_consents(set(people.values()))
     rows = []
     for trigger in triggers:
         need = needs[trigger.need_id]
         for account, key, facts in context.addressees(trigger, need, now):
-            rows.append(_notification(trigger.kind, need, account, key, facts, templates, now))
+            unconsented = account.id in people and people[account.id] not in consented
+            rows.append(_notification(trigger.kind, need, account, key, facts, templates, now, unconsented))
     return rows
 
 
@@ -127,9 +135,9 @@ class _Context:
 
 
 def _notification(kind: NotificationKind, need: Need, account: Account, key: str, facts: MessageFacts,
-                  templates: Mapping[str, str], now: datetime) -> Notification:
-    """One message, PENDING, or SKIPPED when it cannot be sent (no openid, banned, no template), or FAILED
-    when it cannot be rendered (a bug: it must not hold up the other messages)."""
+                  templates: Mapping[str, str], now: datetime, unconsented: bool = False) -> Notification:
+    """One message, PENDING, or SKIPPED when it cannot or may not be sent (no openid, banned, no template, no
+    consent), or FAILED when it cannot be rendered (a bug: it must not hold up the other messages)."""
     template = templates.get(kind.value, "")
     row = Notification(kind=kind, need_id=need.id, recipient_id=account.id, dedupe_key=key[:160],
                        template_id=template, next_attempt_at=now, status=NotificationStatus.PENDING)
@@ -139,8 +147,8 @@ def _notification(kind: NotificationKind, need: Need, account: Account, key: str
         row.status, row.last_error = NotificationStatus.FAILED, f"could not render: {error}"[:200]
         return row
     row.page, row.data = rendered.page, rendered.data
-    skipped = (BANNED if account.status != AccountStatus.ACTIVE else NO_OPENID if not account.wechat_openid
-               else NO_TEMPLATE if not template else "")
+    skipped = (BANNED if account.status != AccountStatus.ACTIVE else NO_CONSENT if unconsented
+               else NO_OPENID if not account.wechat_openid else NO_TEMPLATE if not template else "")
     if skipped:
         row.status, row.last_error = NotificationStatus.SKIPPED, skipped
     return row

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 import pytest_asyncio
 from aiocache import SimpleMemoryCache
 
-from models import Account, Area, Need, Professional, Resident
-from models.enums import AccountRole, NotificationKind
+from models import Account, Area, ConsentRecord, Need, Professional, Resident
+from models.enums import AccountRole, ConsentPurpose, NotificationKind
 from resolvers.notification_sender import SenderConfig
 from resolvers.wechat import WeChatClient, WeChatConfig, http_client
 from tests.factories import make_areas
@@ -48,6 +49,12 @@ async def wechat(fake) -> AsyncIterator[WeChatClient]:
         yield WeChatClient(config, cache=SimpleMemoryCache(), http=http)
 
 
+async def consent_to_notifications(resident: Resident) -> ConsentRecord:
+    """The resident's standing consent to be notified (without it nothing is sent to them)."""
+    return await ConsentRecord.create(resident=resident, purpose=ConsentPurpose.NOTIFICATIONS,
+                                      policy_version="2026-01", granted_at=datetime.now(UTC))
+
+
 @dataclass
 class World:
     here: Area
@@ -68,6 +75,7 @@ async def world(db) -> World:
                                          display_name="王奶奶")
     carer_account = await Account.create(role=AccountRole.PROFESSIONAL, professional=carer, wechat_openid="o-carer",
                                          display_name="张护理员")
+    await consent_to_notifications(elder)
     need = await make_open_need(elder, days=2)
     need.title = "糖尿病老人每天送无糖餐"  # a resident's own words: never in a message
     await need.save(update_fields=["title"])

@@ -25,7 +25,7 @@ from resolvers.notifications import enqueue_for_step
 from tests.conftest import BACKEND
 from tests.factories_residents import make_need
 from tests.fake_wechat import FakeWeChat
-from tests.notifications.conftest import APPID, SECRET, TEMPLATES
+from tests.notifications.conftest import APPID, SECRET, TEMPLATES, consent_to_notifications
 from tests.race import world
 from tests.race.server import LinliServer, database_url, drop, tortoise_config
 
@@ -55,6 +55,7 @@ async def _world(url: str) -> list[int]:
         people = await world.residents(await world.community(), PEOPLE)
         for person, caller in people:
             await Account.filter(id=caller.account.id).update(wechat_openid=f"o-{person.id}")
+            await consent_to_notifications(person)
         return [(await make_need(person, status=NeedStatus.COMPLETED)).id for person, _ in people]
 
 

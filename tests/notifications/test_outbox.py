@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from tortoise.transactions import in_transaction
 
-from models import Account, Match, Need, NeedEvent, Notification, NotificationTrigger
+from models import Account, ConsentRecord, Match, Need, NeedEvent, Notification, NotificationTrigger
 from models.enums import AccountRole, MatchStatus, NeedStatus, NotificationKind, NotificationStatus, ProviderKind
 from resolvers import lifecycle
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.match_responses import match_accept
 from resolvers.matching import match_propose
-from resolvers.notifications import NO_OPENID, NO_TEMPLATE, expand_triggers
+from resolvers.notifications import NO_CONSENT, NO_OPENID, NO_TEMPLATE, expand_triggers
 from resolvers.scope import load_scope
 from resolvers.service_records import check_in, check_out
 from tests.factories_matching import as_professional, local, make_carer, staff
 from tests.factories_residents import make_child, make_match, make_need
-from tests.notifications.conftest import ELDER_PHONE, HEALTH_NOTES, TEMPLATES
+from tests.notifications.conftest import ELDER_PHONE, HEALTH_NOTES, TEMPLATES, consent_to_notifications
 
 K = NotificationKind
 
@@ -152,3 +154,23 @@ async def test_a_proposal_answered_before_its_message_was_made_is_not_announced(
     await match_accept(as_professional(world.carer), match.id)  # the sender had not run yet
     assert await expand_triggers(TEMPLATES) == 2
     assert [n.kind for n in await Notification.all()] == [K.MATCH_ACCEPTED]
+
+
+async def test_residents_are_notified_only_with_their_standing_consent(world):
+    """A resident without a NOTIFICATIONS consent of their own, or who withdrew it, gets a skipped row; a
+    guardian is told about a child's need on the guardian's own consent; providers need none."""
+    await ConsentRecord.filter(resident_id=world.elder.id).update(withdrawn_at=datetime.now(UTC))
+    await _serve(world)
+    await expand_triggers(TEMPLATES)
+    told = {(n.kind, n.recipient_id): n for n in await Notification.all()}
+    assert told[K.MATCH_PROPOSED, world.carer_account.id].status == NotificationStatus.PENDING
+    for kind in (K.MATCH_ACCEPTED, K.FEEDBACK_REQUESTED):
+        assert (told[kind, world.elder_account.id].status, told[kind, world.elder_account.id].last_error) == (
+            NotificationStatus.SKIPPED, NO_CONSENT)
+    await consent_to_notifications(world.elder)  # consents again: the next message goes out
+    child = await make_child(world.here, world.elder, name="李小宝")  # no consent of the child's is asked
+    need = await make_need(child, status=NeedStatus.PROPOSED, window_start=local(2, 9))
+    await match_accept(as_professional(world.carer), (await make_match(need, world.carer)).id)
+    await expand_triggers(TEMPLATES)
+    (guardian,) = await Notification.filter(need_id=need.id)
+    assert (guardian.recipient_id, guardian.status) == (world.elder_account.id, NotificationStatus.PENDING)
