@@ -129,6 +129,27 @@ class Capture(logging.Handler):
                 uses.append(values)
 
 
+DEEP_PAGES = """query($order: NeedOrder!, $after: String, $last: Int, $first: Int) {
+  needs(orderBy: $order, after: $after, first: $first, last: $last) { totalCount edges { node { id } } } }"""
+DEEP = 250_000
+"""A position half-way through the city's needs: a page after it, and the last page, seek through the index."""
+
+
+async def deep_pages(conn: asyncpg.Connection) -> list[tuple[str, dict]]:
+    """The last page of the need list in each order, and a page after a cursor half-way through it."""
+    from resolvers.needs import KEYSETS
+    from resolvers.pagination import encode_cursor
+
+    work = [(DEEP_PAGES, {"order": order, "last": 50}) for order in ("NEWEST", "OLDEST", "WINDOW_START", "URGENCY")]
+    for order, keyset in KEYSETS.items():
+        direction = "DESC" if keyset.descending else "ASC"
+        row = await conn.fetchrow(f'SELECT "{keyset.column}" AS value, id FROM need ORDER BY "{keyset.column}" '
+                                  f"{direction}, id {direction} OFFSET {DEEP} LIMIT 1")
+        cursor = encode_cursor(DEEP, keyset.key(type("Row", (), {keyset.column: row["value"], "id": row["id"]})))
+        work.append((DEEP_PAGES, {"order": order, "after": cursor, "first": 50}))
+    return work
+
+
 def documents(community: str, resident: str) -> list[tuple[str, dict]]:
     """The need list under each filter and order, the organization directory, statistics."""
     filters = [{}, {"communityId": community}, {"communityId": community, "openOnly": True}, {"openOnly": True},
@@ -152,6 +173,7 @@ async def capture(args: argparse.Namespace) -> dict[str, list[list]]:
     work = [(s.query, v) for s in SHAPES if not s.write for v in await s.samples(conn, rng, 3)]
     community = await conn.fetchval("SELECT id FROM area WHERE kind = 'COMMUNITY' ORDER BY id LIMIT 1")
     resident = await conn.fetchval("SELECT resident_id FROM need GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+    work += await deep_pages(conn)
     await conn.close()
     work += documents(global_id("Area", community), global_id("Resident", resident))
     token = await staff_token()

@@ -30,7 +30,7 @@ from resolvers.lifecycle import Actor
 from resolvers.live_events import announce_filed
 from resolvers.need_search import text_search
 from resolvers.need_totals import aware, tallied_total
-from resolvers.pagination import Page, PageArgs, paginate_rows
+from resolvers.pagination import Keyset, Page, PageArgs, paginate_keyset, paginate_rows
 from resolvers.replica import on_replica
 from resolvers.residents import check_community, text_list
 from resolvers.scope import Scope
@@ -44,6 +44,10 @@ ORDERINGS = {
     "URGENCY": ("urgency_rank", "-created_at", "-id"),
 }
 LIST_FIELDS = {"languages": "languages", "skills_wanted": "skillsWanted"}
+KEYSETS = {order: Keyset(order, column, descending) for order, column, descending in (
+    ("NEWEST", "created_at", True), ("OLDEST", "created_at", False), ("WINDOW_START", "window_start", False))}
+"""The orders whose pages seek by their cursors' keys (the urgency order pages by position, but for its last
+page: a key of three columns in mixed directions is not one range of its index)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,12 @@ async def need_page(criteria: NeedFilter, order: str, scope: Scope, args: PageAr
     queryset = need_queryset(criteria, order)
     if (reach := scope.need_filter()) is not None:
         queryset = queryset.filter(reach)
-    return await paginate_rows(queryset, args, fields, total=await tallied_total(criteria, scope))
+    total = await tallied_total(criteria, scope)
+    keyset = KEYSETS.get("NEWEST" if order == "URGENCY" and criteria.urgency is not None else order)
+    if keyset is None:  # the urgency order: its last page is read backwards
+        backwards = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in ORDERINGS[order])
+        return await paginate_rows(queryset, args, fields, total, backwards)
+    return await paginate_keyset(queryset, args, keyset, fields, total)
 
 
 async def create_need(data: dict[str, Any], actor: Actor = None) -> Need:

@@ -4,6 +4,11 @@ A cursor encodes the 0-based position of an item in the ordered list. Top-level 
 first, then fetch one slice. Nested lists (e.g. the projects of each of 100 organizations) fetch
 every parent's slice and total in ONE statement with window functions, so the number of SQL
 statements never grows with the page size or the number of parents.
+
+A list ordered by a column and ``id`` (:class:`Keyset`) also puts the item's sort key in its cursors, and a
+page after or before such a cursor, or the last page, seeks to it through the order's index instead of
+skipping rows with ``OFFSET`` (:func:`paginate_keyset`): at city scale the last page of 500,000 needs took
+380 ms by offset. A cursor without a key (or of another order) still pages by position.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from tortoise import connections
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from resolvers.errors import DomainError, ErrorCode
@@ -27,21 +34,21 @@ DEFAULT_PAGE_SIZE = 20
 
 
 @lru_cache(maxsize=4096)  # every edge of every page has one: a nested page of 20 x 10 builds 200
-def encode_cursor(position: int) -> str:
-    """Opaque cursor of a 0-based position."""
-    return base64.b64encode(f"{CURSOR_PREFIX}{position}".encode()).decode()
+def encode_cursor(position: int, key: str = "") -> str:
+    """Opaque cursor of a 0-based position, with the item's sort key when its list has one."""
+    return base64.b64encode(f"{CURSOR_PREFIX}{position}{';' + key if key else ''}".encode()).decode()
 
 
-def decode_cursor(cursor: str, argument: str) -> int:
-    """Position of a cursor; a malformed one is a client error."""
+def decode_cursor(cursor: str, argument: str) -> tuple[int, str | None]:
+    """Position and sort key (None when it has none) of a cursor; a malformed one is a client error."""
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
         if not text.startswith(CURSOR_PREFIX):
             raise ValueError(text)
-        position = int(text[len(CURSOR_PREFIX):])
-        if position < 0:
+        position, _, key = text[len(CURSOR_PREFIX):].partition(";")
+        if int(position) < 0:
             raise ValueError(text)
-        return position
+        return int(position), key or None
     except (ValueError, UnicodeDecodeError):
         raise DomainError(ErrorCode.INVALID_CURSOR, f"`{argument}` is not a cursor from this API.", argument) from None
 
@@ -54,6 +61,8 @@ class PageArgs:
     after: int | None = None
     last: int | None = None
     before: int | None = None
+    after_key: str | None = None
+    before_key: str | None = None
 
     @classmethod
     def parse(
@@ -75,12 +84,10 @@ class PageArgs:
             raise DomainError(ErrorCode.INVALID, "Pass `first` or `last`, not both.", "last")
         if first is None and last is None:
             first = DEFAULT_PAGE_SIZE
-        return cls(
-            first=first,
-            after=decode_cursor(after, "after") if after else None,
-            last=last,
-            before=decode_cursor(before, "before") if before else None,
-        )
+        after_at, after_key = decode_cursor(after, "after") if after else (None, None)
+        before_at, before_key = decode_cursor(before, "before") if before else (None, None)
+        return cls(first=first, after=after_at, last=last, before=before_at, after_key=after_key,
+                   before_key=before_key)
 
     def bounds(self, total: int) -> tuple[int, int]:
         """``(offset, limit)`` of the page within a list of ``total`` items."""
@@ -103,6 +110,12 @@ class Page(Generic[T]):
     total: int
     joined: dict[str, list[Any]] | None = None
     """With :class:`Joined` rows: for each join's name, the row each item points at (None where it has none)."""
+    keys: list[str] | None = None
+    """With a :class:`Keyset`: each item's sort key, for its cursor."""
+
+    def cursor(self, index: int) -> str:
+        """The cursor of the page's ``index``-th item."""
+        return encode_cursor(self.offset + index, self.keys[index] if self.keys is not None else "")
 
     @property
     def has_previous(self) -> bool:
@@ -126,29 +139,110 @@ async def paginate(queryset: Any, args: PageArgs, total: int | None = None) -> P
 
 
 async def paginate_rows(queryset: Any, args: PageArgs, fields: tuple[str, ...] | None = None,
-                        total: int | None = None) -> Page:
+                        total: int | None = None, backwards: tuple[str, ...] | None = None) -> Page:
     """:func:`paginate` with the slice as plain rows (:mod:`resolvers.rows`) instead of model instances.
 
     The slice is the queryset's own SQL, sent as it is; only building the results differs, so the
     statement, its filters and its order are exactly those of :func:`paginate`. With ``fields`` (model field
     names), the rows hold the primary key and those fields only (the statement selects nothing else). A
-    ``total`` known otherwise (a tally) saves the count.
+    ``total`` known otherwise (a tally) saves the count. With ``backwards`` (the list's ORDER BY reversed),
+    the last page (``last`` without cursors) is the first page of the list read backwards, not an ``OFFSET``
+    of nearly the whole list.
     """
     if total is None:
         total = await queryset.count()
     offset, limit = args.bounds(total)
-    if not limit:
-        return Page(items=[], offset=offset, total=total)
+    if backwards is not None and args.last is not None and args.after is None and args.before is None:
+        items = list(reversed(await _rows(queryset.order_by(*backwards), limit, fields))) if limit else []
+        return Page(items=items, offset=total - len(items), total=total)
+    items = await _rows(queryset.offset(offset), limit, fields) if limit else []
+    return Page(items=items, offset=offset, total=total)
+
+
+async def _rows(queryset: Any, limit: int, fields: tuple[str, ...] | None) -> list:
+    """Up to ``limit`` plain rows of ``queryset``, with the primary key and ``fields`` only when given."""
     projection, selected = queryset.model._meta.fields_db_projection, None
     if fields is not None and all(projection.get(name) == name for name in fields):  # rows read columns by name
         queryset = queryset.only(queryset.model._meta.pk_attr, *fields)
         selected = selected_columns(queryset.model, fields)
-    page = queryset.offset(offset).limit(limit)
+    page = queryset.limit(limit)
     page._choose_db_if_not_chosen()  # what awaiting the queryset does before it runs
     page._make_query()
     rows = await page._db.execute_query_dict(*page.query.get_parameterized_sql())
     make = row_maker(queryset.model, selected)
-    return Page(items=[make(row) for row in rows], offset=offset, total=total)
+    return [make(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Keyset:
+    """A list ordered by one timestamp column and then ``id``, both ascending or both descending: its cursors
+    carry the item's ``column`` and ``id``, so a page can seek to them (:func:`paginate_keyset`).
+
+    ``name`` (the order's) is in every key: a cursor taken in another order of the same list pages by position.
+    """
+
+    name: str
+    column: str
+    descending: bool
+
+    def key(self, row: Any) -> str:
+        """The sort key of a row, for its cursor."""
+        return f"{self.name};{getattr(row, self.column).isoformat()};{row.id}"
+
+    def parse(self, key: str | None, argument: str) -> tuple[datetime, int] | None:
+        """The column's value and the id in a cursor's key; None when the cursor has none of this order."""
+        name, _, rest = (key or "").partition(";")
+        if name != self.name:
+            return None
+        value, _, pk = rest.rpartition(";")
+        try:
+            return datetime.fromisoformat(value), int(pk)
+        except ValueError:
+            raise DomainError(ErrorCode.INVALID_CURSOR, f"`{argument}` is not a cursor from this API.",
+                              argument) from None
+
+    def beyond(self, at: tuple[datetime, int], forward: bool) -> Q:
+        """The rows after (``forward``) or before ``at`` in this order. The first condition is a range of the
+        order's index, where the walk starts; the second only drops the rows of the same time up to ``at``."""
+        value, pk = at
+        op = "lt" if self.descending == forward else "gt"
+        return Q(**{f"{self.column}__{op}e": value}) & Q(Q(**{f"{self.column}__{op}": value}),
+                                                         Q(**{f"id__{op}": pk}), join_type="OR")
+
+    def order(self, reverse: bool) -> tuple[str, str]:
+        """The ORDER BY of the list, or of the list read backwards."""
+        if self.descending != reverse:
+            return f"-{self.column}", "-id"
+        return self.column, "id"
+
+
+async def paginate_keyset(queryset: Any, args: PageArgs, keyset: Keyset, fields: tuple[str, ...] | None = None,
+                          total: int | None = None) -> Page:
+    """:func:`paginate_rows` of a list in ``keyset``'s order, with the items' keys in their cursors; a page
+    ``after`` a keyed cursor, the page ``last`` before one, and the last page seek through the order's index
+    (``WHERE created_at <= $1 ... ORDER BY ... LIMIT n``) instead of skipping rows. Everything else, and a
+    cursor without a key, pages by position as :func:`paginate_rows` does, with the same items while the
+    list does not change (tests/resolvers/test_keyset_pages.py). A keyed page's positions come from its
+    cursor: an item added or removed before it since shifts them, never the items a page holds."""
+    fields = None if fields is None else tuple(dict.fromkeys((*fields, keyset.column)))
+    after = keyset.parse(args.after_key, "after") if args.after is not None else None
+    before = keyset.parse(args.before_key, "before") if args.before is not None else None
+    if total is None:
+        total = await queryset.count()
+    if after is not None and args.before is None and args.last is None and args.first is not None:
+        items = await _rows(queryset.filter(keyset.beyond(after, forward=True)), args.first, fields) \
+            if args.first else []
+        offset = args.after + 1
+    elif args.last is not None and args.after is None and (args.before is None or before is not None):
+        backwards = queryset.order_by(*keyset.order(reverse=True))
+        if before is not None:
+            backwards = backwards.filter(keyset.beyond(before, forward=False))
+        items = list(reversed(await _rows(backwards, args.last, fields))) if args.last else []
+        offset = max(0, (total if before is None else args.before) - len(items))
+    else:
+        page = await paginate_rows(queryset, args, fields, total)
+        items, offset = page.items, page.offset
+    return Page(items=items, offset=offset, total=total, keys=[keyset.key(row) for row in items])
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from strawberry import relay
 
 from graphql_api.types.enums import ErrorCode
 from resolvers.errors import DomainError, FieldError
-from resolvers.pagination import Page, PageArgs, encode_cursor
+from resolvers.pagination import Page, PageArgs
 
 NodeType = TypeVar("NodeType")
 
@@ -28,7 +28,7 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
     def from_page(cls, page: Page, convert: Callable[[Any], NodeType]) -> Connection[NodeType]:
         """Build the connection of one page, converting each row with ``convert``."""
         edges = [
-            relay.Edge(node=convert(item), cursor=encode_cursor(page.offset + i))
+            relay.Edge(node=convert(item), cursor=page.cursor(i))
             for i, item in enumerate(page.items)
         ]
         return cls(

@@ -247,8 +247,7 @@ EVERY_NEED_COLUMN = f"""query($community: ID!) {{ needs(first: 5, filter: {{comm
 
 async def test_needs_and_residents_are_read_with_the_columns_their_selection_needs(admin_gql, monkeypatch):
     import graphql_api.loaders
-    import resolvers.needs
-    from resolvers.pagination import paginate_rows
+    import resolvers.pagination
 
     here, _ = await _city()
     loads = []
@@ -257,12 +256,14 @@ async def test_needs_and_residents_are_read_with_the_columns_their_selection_nee
         loads.append((model, fields))
         return await rows_by_id(model, ids, fields)
 
-    async def spy_page(queryset, args, fields=None, total=None):
+    read_page = resolvers.pagination._rows
+
+    async def spy_page(queryset, limit, fields):
         loads.append((queryset.model, fields))
-        return await paginate_rows(queryset, args, fields, total)
+        return await read_page(queryset, limit, fields)
 
     monkeypatch.setattr(graphql_api.loaders, "rows_by_id", spy_rows)
-    monkeypatch.setattr(resolvers.needs, "paginate_rows", spy_page)
+    monkeypatch.setattr(resolvers.pagination, "_rows", spy_page)
     variables = {"community": gid("Area", here.id)}
     narrowed = await admin_gql.ok(EVERY_NEED_COLUMN, variables)
     assert dict(loads)[models.Need] and "latitude" in dict(loads)[models.Need] and \
