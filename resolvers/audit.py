@@ -7,6 +7,7 @@ from datetime import datetime
 
 from models import AuditRecord
 from models.enums import AuditAction
+from resolvers.pagination import Keyset
 from resolvers.scope import Scope
 
 
@@ -29,6 +30,10 @@ class AuditFilter:
     action: AuditAction | None = None
     since: datetime | None = None
     until: datetime | None = None
+
+
+AUDIT_ORDER = Keyset("NEWEST", "id", descending=True)
+"""The audit log's order (newest first): it grows without end, so its pages seek by the id in their cursors."""
 
 
 def audit_queryset(scope: Scope, criteria: AuditFilter):

@@ -175,8 +175,8 @@ async def _rows(queryset: Any, limit: int, fields: tuple[str, ...] | None) -> li
 
 @dataclass(frozen=True, slots=True)
 class Keyset:
-    """A list ordered by one timestamp column and then ``id``, both ascending or both descending: its cursors
-    carry the item's ``column`` and ``id``, so a page can seek to them (:func:`paginate_keyset`).
+    """A list ordered by ``id`` alone, or by one timestamp column and then ``id``, both ascending or both
+    descending: its cursors carry the item's key, so a page can seek to it (:func:`paginate_keyset`).
 
     ``name`` (the order's) is in every key: a cursor taken in another order of the same list pages by position.
     """
@@ -187,60 +187,68 @@ class Keyset:
 
     def key(self, row: Any) -> str:
         """The sort key of a row, for its cursor."""
+        if self.column == "id":
+            return f"{self.name};{row.id}"
         return f"{self.name};{getattr(row, self.column).isoformat()};{row.id}"
 
-    def parse(self, key: str | None, argument: str) -> tuple[datetime, int] | None:
-        """The column's value and the id in a cursor's key; None when the cursor has none of this order."""
+    def parse(self, key: str | None, argument: str) -> tuple[datetime | None, int] | None:
+        """The column's value (None when the order is ``id`` alone) and the id in a cursor's key; None when the
+        cursor has no key of this order."""
         name, _, rest = (key or "").partition(";")
         if name != self.name:
             return None
         value, _, pk = rest.rpartition(";")
         try:
-            return datetime.fromisoformat(value), int(pk)
+            return (None if self.column == "id" else datetime.fromisoformat(value)), int(pk)
         except ValueError:
             raise DomainError(ErrorCode.INVALID_CURSOR, f"`{argument}` is not a cursor from this API.",
                               argument) from None
 
-    def beyond(self, at: tuple[datetime, int], forward: bool) -> Q:
+    def beyond(self, at: tuple[datetime | None, int], forward: bool) -> Q:
         """The rows after (``forward``) or before ``at`` in this order. The first condition is a range of the
         order's index, where the walk starts; the second only drops the rows of the same time up to ``at``."""
         value, pk = at
         op = "lt" if self.descending == forward else "gt"
+        if self.column == "id":
+            return Q(**{f"id__{op}": pk})
         return Q(**{f"{self.column}__{op}e": value}) & Q(Q(**{f"{self.column}__{op}": value}),
                                                          Q(**{f"id__{op}": pk}), join_type="OR")
 
-    def order(self, reverse: bool) -> tuple[str, str]:
+    def order(self, reverse: bool) -> tuple[str, ...]:
         """The ORDER BY of the list, or of the list read backwards."""
-        if self.descending != reverse:
-            return f"-{self.column}", "-id"
-        return self.column, "id"
+        names = ("id",) if self.column == "id" else (self.column, "id")
+        return tuple(f"-{name}" for name in names) if self.descending != reverse else names
 
 
 async def paginate_keyset(queryset: Any, args: PageArgs, keyset: Keyset, fields: tuple[str, ...] | None = None,
-                          total: int | None = None) -> Page:
+                          total: int | None = None, plain: bool = True) -> Page:
     """:func:`paginate_rows` of a list in ``keyset``'s order, with the items' keys in their cursors; a page
     ``after`` a keyed cursor, the page ``last`` before one, and the last page seek through the order's index
     (``WHERE created_at <= $1 ... ORDER BY ... LIMIT n``) instead of skipping rows. Everything else, and a
     cursor without a key, pages by position as :func:`paginate_rows` does, with the same items while the
     list does not change (tests/resolvers/test_keyset_pages.py). A keyed page's positions come from its
-    cursor: an item added or removed before it since shifts them, never the items a page holds."""
+    cursor: an item added or removed before it since shifts them, never the items a page holds. Without
+    ``plain`` the items are model instances, as :func:`paginate` returns."""
     fields = None if fields is None else tuple(dict.fromkeys((*fields, keyset.column)))
+
+    async def read(rows: Any, limit: int) -> list:
+        return await _rows(rows, limit, fields) if plain else list(await rows.limit(limit))
+
     after = keyset.parse(args.after_key, "after") if args.after is not None else None
     before = keyset.parse(args.before_key, "before") if args.before is not None else None
     if total is None:
         total = await queryset.count()
     if after is not None and args.before is None and args.last is None and args.first is not None:
-        items = await _rows(queryset.filter(keyset.beyond(after, forward=True)), args.first, fields) \
-            if args.first else []
+        items = await read(queryset.filter(keyset.beyond(after, forward=True)), args.first) if args.first else []
         offset = args.after + 1
     elif args.last is not None and args.after is None and (args.before is None or before is not None):
         backwards = queryset.order_by(*keyset.order(reverse=True))
         if before is not None:
             backwards = backwards.filter(keyset.beyond(before, forward=False))
-        items = list(reversed(await _rows(backwards, args.last, fields))) if args.last else []
+        items = list(reversed(await read(backwards, args.last))) if args.last else []
         offset = max(0, (total if before is None else args.before) - len(items))
     else:
-        page = await paginate_rows(queryset, args, fields, total)
+        page = await (paginate_rows(queryset, args, fields, total) if plain else paginate(queryset, args, total))
         items, offset = page.items, page.offset
     return Page(items=items, offset=offset, total=total, keys=[keyset.key(row) for row in items])
 

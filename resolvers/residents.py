@@ -19,6 +19,7 @@ from models.enums import AgeBand, AreaKind, AuditAction, ConsentPurpose, Guardia
 from resolvers.audit import audit_record
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.identifiers import InvalidIdentifier, id_number_birth_date, normalize_id_number, normalize_phone
+from resolvers.pagination import Keyset
 from resolvers.scope import Scope
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -96,6 +97,10 @@ class ResidentFilter:
     age_band: AgeBand | None = None
     lives_alone: bool | None = None
     search: str | None = None
+
+
+REGISTER_ORDER = Keyset("ID", "id", descending=False)
+"""The register's order (registration): its pages seek by the id in their cursors."""
 
 
 def resident_queryset(criteria: ResidentFilter):

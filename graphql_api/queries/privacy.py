@@ -14,9 +14,9 @@ from graphql_api.types.common import After, Before, Connection, First, Last, dec
 from graphql_api.types.enums import AuditAction
 from graphql_api.types.privacy import AuditRecord
 from resolvers import authorization as authorize
+from resolvers.audit import AUDIT_ORDER, audit_queryset
 from resolvers.audit import AuditFilter as Criteria
-from resolvers.audit import audit_queryset
-from resolvers.pagination import paginate
+from resolvers.pagination import paginate_keyset
 from resolvers.privacy import export_resident_data
 
 
@@ -58,7 +58,7 @@ class PrivacyQuery:
         scope = await info.context.scope()
         authorize.staff(scope)
         criteria = filter.to_criteria() if filter else Criteria()
-        page = await paginate(audit_queryset(scope, criteria), args)
+        page = await paginate_keyset(audit_queryset(scope, criteria), args, AUDIT_ORDER, plain=False)
         return Connection.from_page(page, AuditRecord.from_model)
 
     @strawberry.field(

@@ -11,9 +11,9 @@ from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import AgeBand
 from graphql_api.types.resident import Resident
-from resolvers.pagination import paginate
+from resolvers.pagination import paginate_keyset
+from resolvers.residents import REGISTER_ORDER, resident_queryset
 from resolvers.residents import ResidentFilter as Criteria
-from resolvers.residents import resident_queryset
 
 
 @strawberry.input(description="Filters of the resident register; all optional and combined with AND.")
@@ -48,5 +48,5 @@ class ResidentQuery:
         queryset = resident_queryset(criteria)
         if (reach := scope.resident_filter()) is not None:
             queryset = queryset.filter(reach)
-        page = await paginate(queryset, args)
+        page = await paginate_keyset(queryset, args, REGISTER_ORDER, plain=False)
         return Connection.from_page(page, Resident.from_model)

@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models import Area
-from models.enums import AreaKind, CareCategory, NeedStatus, Urgency
+from models import Area, AuditRecord, Resident
+from models.enums import AreaKind, AuditAction, CareCategory, NeedStatus, Urgency
 from resolvers.access import Role, Viewer
+from resolvers.audit import AUDIT_ORDER
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.needs import KEYSETS, NeedFilter, need_page, need_queryset
-from resolvers.pagination import PageArgs, encode_cursor
+from resolvers.pagination import PageArgs, encode_cursor, paginate_keyset
+from resolvers.residents import REGISTER_ORDER, ResidentFilter, resident_queryset
 from resolvers.scope import Scope
 from tests.factories_residents import make_need, make_resident
 
@@ -114,3 +116,35 @@ async def test_a_cursor_with_a_broken_key_is_a_client_error(db):
     with pytest.raises(DomainError) as refused:
         await need_page(NeedFilter(), "NEWEST", ADMIN, PageArgs.parse(first=5, after=broken))
     assert refused.value.code == ErrorCode.INVALID_CURSOR and refused.value.errors[0].field == "after"
+
+
+async def _walk(queryset, keyset, size: int) -> tuple[list[int], list[int]]:
+    """The ids met walking a list forwards by ``after`` and backwards (from its last page) by ``before``."""
+    forwards, args = [], PageArgs(first=size)
+    while True:
+        page = await paginate_keyset(queryset, args, keyset, plain=False)
+        forwards += [item.id for item in page.items]
+        if not page.has_next:
+            break
+        args = PageArgs.parse(first=size, after=page.cursor(len(page.items) - 1))
+    backwards, args = [], PageArgs(last=size)
+    while True:
+        page = await paginate_keyset(queryset, args, keyset, plain=False)
+        backwards = [item.id for item in page.items] + backwards
+        if not page.has_previous:
+            break
+        args = PageArgs.parse(last=size, before=page.cursor(0))
+    return forwards, backwards
+
+
+async def test_the_register_and_the_audit_log_page_by_id(db):
+    here = await Area.create(name="和睦社区", kind=AreaKind.COMMUNITY)
+    for i in range(23):
+        resident = await make_resident(here, f"居民{i}")
+        await AuditRecord.create(actor_role="STAFF", subject=resident, action=AuditAction.READ, purpose="测试")
+    register = resident_queryset(ResidentFilter())
+    expected = list(await Resident.all().order_by("id").values_list("id", flat=True))
+    assert await _walk(register, REGISTER_ORDER, 4) == (expected, expected)
+    log = AuditRecord.all().order_by("-id")
+    newest_first = list(await log.values_list("id", flat=True))
+    assert await _walk(log, AUDIT_ORDER, 5) == (newest_first, newest_first)
