@@ -175,8 +175,8 @@ async def _rows(queryset: Any, limit: int, fields: tuple[str, ...] | None) -> li
 
 @dataclass(frozen=True, slots=True)
 class Keyset:
-    """A list ordered by ``id`` alone, or by one timestamp column and then ``id``, both ascending or both
-    descending: its cursors carry the item's key, so a page can seek to it (:func:`paginate_keyset`).
+    """A list ordered by ``id`` alone, or by one timestamp (or ``text``) column and then ``id``, both ascending
+    or both descending: its cursors carry the item's key, so a page can seek to it (:func:`paginate_keyset`).
 
     ``name`` (the order's) is in every key: a cursor taken in another order of the same list pages by position.
     """
@@ -184,14 +184,16 @@ class Keyset:
     name: str
     column: str
     descending: bool
+    text: bool = False
 
     def key(self, row: Any) -> str:
         """The sort key of a row, for its cursor."""
         if self.column == "id":
             return f"{self.name};{row.id}"
-        return f"{self.name};{getattr(row, self.column).isoformat()};{row.id}"
+        value = getattr(row, self.column)
+        return f"{self.name};{value if self.text else value.isoformat()};{row.id}"
 
-    def parse(self, key: str | None, argument: str) -> tuple[datetime | None, int] | None:
+    def parse(self, key: str | None, argument: str) -> tuple[datetime | str | None, int] | None:
         """The column's value (None when the order is ``id`` alone) and the id in a cursor's key; None when the
         cursor has no key of this order."""
         name, _, rest = (key or "").partition(";")
@@ -199,12 +201,14 @@ class Keyset:
             return None
         value, _, pk = rest.rpartition(";")
         try:
-            return (None if self.column == "id" else datetime.fromisoformat(value)), int(pk)
+            if self.column == "id":
+                return None, int(pk)
+            return (value if self.text else datetime.fromisoformat(value)), int(pk)
         except ValueError:
             raise DomainError(ErrorCode.INVALID_CURSOR, f"`{argument}` is not a cursor from this API.",
                               argument) from None
 
-    def beyond(self, at: tuple[datetime | None, int], forward: bool) -> Q:
+    def beyond(self, at: tuple[datetime | str | None, int], forward: bool) -> Q:
         """The rows after (``forward``) or before ``at`` in this order. The first condition is a range of the
         order's index, where the walk starts; the second only drops the rows of the same time up to ``at``."""
         value, pk = at

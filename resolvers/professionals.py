@@ -16,6 +16,7 @@ from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.identifiers import InvalidIdentifier, normalize_phone
 from resolvers.json_lists import filter_list_contains
 from resolvers.memberships import sync_memberships
+from resolvers.pagination import Keyset
 
 MAX_TAGS = 30
 MAX_IDS = 50
@@ -34,6 +35,9 @@ class ProfessionalFilter:
 
 
 ORDERINGS = {"NAME": ("name", "id"), "CREATED_AT": ("-created_at", "-id")}
+KEYSETS = {"NAME": Keyset("NAME", "name", descending=False, text=True),
+           "CREATED_AT": Keyset("CREATED_AT", "created_at", descending=True)}
+"""The directory's orders as keysets: its pages seek by the name or time in their cursors."""
 
 
 def _skills_text() -> RawSQL:

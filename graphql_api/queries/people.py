@@ -11,9 +11,9 @@ from strawberry import relay
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import CareCategory, ProfessionalStatus
 from graphql_api.types.professional import Professional
-from resolvers.pagination import paginate
+from resolvers.pagination import paginate_keyset
+from resolvers.professionals import KEYSETS, professional_queryset
 from resolvers.professionals import ProfessionalFilter as Criteria
-from resolvers.professionals import professional_queryset
 
 
 @strawberry.enum(description="Orders of the professional directory.")
@@ -54,5 +54,6 @@ class PeopleQuery:
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Professional]:
         criteria = filter.to_criteria() if filter else Criteria()
-        page = await paginate(professional_queryset(criteria, order_by.value), page_args(first, after, last, before))
+        page = await paginate_keyset(professional_queryset(criteria, order_by.value),
+                                     page_args(first, after, last, before), KEYSETS[order_by.value], plain=False)
         return Connection.from_page(page, Professional.from_model)

@@ -16,9 +16,11 @@ from resolvers.audit import AUDIT_ORDER
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.needs import KEYSETS, NeedFilter, need_page, need_queryset
 from resolvers.pagination import PageArgs, encode_cursor, paginate_keyset
+from resolvers.professionals import KEYSETS as PROFESSIONAL_ORDERS
+from resolvers.professionals import ProfessionalFilter, professional_queryset
 from resolvers.residents import REGISTER_ORDER, ResidentFilter, resident_queryset
 from resolvers.scope import Scope
-from tests.factories_residents import make_need, make_resident
+from tests.factories_residents import make_need, make_professional, make_resident
 
 ADMIN = Scope(Viewer(role=Role.CENTRE_ADMIN, account_id=1), area_ids=None)
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
@@ -148,3 +150,12 @@ async def test_the_register_and_the_audit_log_page_by_id(db):
     log = AuditRecord.all().order_by("-id")
     newest_first = list(await log.values_list("id", flat=True))
     assert await _walk(log, AUDIT_ORDER, 5) == (newest_first, newest_first)
+
+
+async def test_the_professional_directory_pages_by_name_and_by_time(db):
+    for i in range(19):  # names repeat and may hold the key's separator
+        await make_professional(["陈护士", "李;医生", "王阿姨", "Zhang"][i % 4], "护士")
+    for order, keyset in PROFESSIONAL_ORDERS.items():
+        directory = professional_queryset(ProfessionalFilter(), order)
+        expected = list(await directory.values_list("id", flat=True))
+        assert await _walk(directory, keyset, 3) == (expected, expected), order
