@@ -12,9 +12,9 @@ city's needs); the tallies answer the same figures from a few thousand rows at m
   ends at midnight, as the console's do).
 
 Anything else (a resident or a text in the list's filters, dates with an urgency, a resident's or provider's
-reach, SQLite) counts the needs themselves, as before. Whether the tallies exist is read once per process: at startup
-(:func:`detect`, from the app's lifespan) or at the first total; a database built without migration 0006
-keeps counting needs, with a warning.
+reach, SQLite) counts the needs themselves, as before. Whether the tallies exist is read once per process:
+at startup (:func:`detect`, from the app's lifespan) or at the first total; a database built without
+migration 0006 keeps counting needs, with a warning.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from resolvers.scope import Scope
 
 log = logging.getLogger("linli.need_totals")
-HANGZHOU = ZoneInfo("Asia/Shanghai")  # the tally's months are calendar months there (models.need_tally.MONTH_SQL)
+HANGZHOU = ZoneInfo("Asia/Shanghai")  # the period tallies' months and days are Hangzhou's (models.need_tally.PERIODS)
 _ready: bool | None = None
 
 
@@ -190,10 +190,11 @@ async def tallied_statistics(communities: Sequence[int] | None, since: datetime 
                              until: datetime | None) -> list[tuple[int, str, str, int]] | None:
     """``(community, category, status, count)`` of the needs submitted in ``[since, until)`` in ``communities``
     (None: all), in one statement over the period tallies and the needs at the period's very ends; None
-    without the tallies. Unordered."""
+    without the tallies. Unordered. A naive time is Hangzhou wall-clock time, as in the need list's filters."""
     client = read_client()
     if not await detect(client):
         return None
+    since, until = since and aware(since), until and aware(until)
     statement = _Statement()
     reach = f' AND "community_id" = ANY({statement.value(list(communities))})' if communities is not None else ""
     parts = [f'SELECT "community_id", "category", "status", COUNT(*) AS n FROM "need" WHERE TRUE{condition}{reach} '

@@ -15,7 +15,7 @@ from models import Need
 from models.enums import CareCategory, NeedStatus
 from resolvers.access import Role
 from resolvers.authorization import require
-from resolvers.need_totals import tallied_statistics
+from resolvers.need_totals import aware, tallied_statistics
 from resolvers.replica import on_replica
 from resolvers.scope import Scope
 
@@ -41,6 +41,7 @@ async def need_counts(scope: Scope, since: datetime | None, until: datetime | No
     require(scope, scope.is_staff or (partner and STATS_READ in viewer.scopes),
             "Statistics are for centre staff and partners with the stats:read scope.")
     communities = sorted(scope.area_ids) if scope.is_staff and scope.area_ids is not None else None
+    since, until = since and aware(since), until and aware(until)  # naive: Hangzhou time, as the need list's
     cells = await tallied_statistics(communities, since, until)
     if cells is None:
         cells = await _counted(communities, since, until)

@@ -20,7 +20,7 @@ from resolvers.needs import NeedFilter, need_queryset
 from resolvers.pagination import PageArgs
 from resolvers.queues import QUEUE_STATUSES, QueueScope, queue_page, queue_queryset
 from resolvers.scope import Scope
-from resolvers.statistics import _counted
+from resolvers.statistics import _counted, need_counts
 from tests.conftest import BACKEND
 from tests.factories_residents import gid, make_need, make_resident
 
@@ -267,3 +267,12 @@ async def test_queue_lengths_from_the_tally_equal_counting_the_needs(db):
             page = await queue_page(queue, where, PageArgs(first=5))
             assert page.total == await queue_queryset(queue, where).count()
             assert page.total == await tallied_count(community_ids, [s.value for s in QUEUE_STATUSES[queue]])
+
+
+@postgres_only
+async def test_a_naive_time_is_hangzhou_time_in_the_statistics(db):
+    await _world(random.Random(17), 40)
+    admin = Scope(Viewer(role=Role.CENTRE_ADMIN, account_id=1), area_ids=None)
+    naive, local = datetime(2026, 2, 20, 8, 30), datetime(2026, 2, 20, 8, 30, tzinfo=HANGZHOU)
+    assert await need_counts(admin, naive, None) == await need_counts(admin, local, None) != []
+    assert await need_counts(admin, None, naive) == await need_counts(admin, None, local)
