@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import run
+from bench import run, write_cost
 from bench.shapes import SHAPES
 from tests.conftest import BACKEND
 
@@ -30,3 +30,11 @@ def test_the_smoke_run_writes_a_table_of_every_shape(tmp_path):
         graphql_rps, raw_rps, statements, rss = cells[1], cells[2], cells[8], cells[9]
         assert float(graphql_rps.replace(",", "")) > 0 and float(raw_rps.replace(",", "")) > 0, row
         assert float(statements.split(" / ")[1]) > 0 and float(rss) > 0, row
+
+
+def test_the_write_cost_script_times_both_sides_and_leaves_the_tallies_exact(tmp_path, capsys):
+    run.main(["--smoke", "--output", str(tmp_path / "latest.md"), "--shapes", "Q2NeedProposals"])  # the city
+    write_cost.main(["--database-url", run.SMOKE_URL, "--inserts", "8"])
+    printed = capsys.readouterr().out
+    assert "triggers on : median" in printed and "triggers off: median" in printed
+    assert "tallies equal to a count of the needs afterwards: True" in printed
