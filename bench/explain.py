@@ -131,6 +131,8 @@ class Capture(logging.Handler):
 
 DEEP_PAGES = """query($order: NeedOrder!, $after: String, $last: Int, $first: Int) {
   needs(orderBy: $order, after: $after, first: $first, last: $last) { totalCount edges { node { id } } } }"""
+DIRECTORY_END = """query($order: ProfessionalOrder!) {
+  professionals(orderBy: $order, last: 50) { totalCount edges { node { id name } } } }"""
 DEEP = 250_000
 """A position half-way through the city's needs: a page after it, and the last page, seek through the index."""
 
@@ -141,6 +143,7 @@ async def deep_pages(conn: asyncpg.Connection) -> list[tuple[str, dict]]:
     from resolvers.pagination import encode_cursor
 
     work = [(DEEP_PAGES, {"order": order, "last": 50}) for order in ("NEWEST", "OLDEST", "WINDOW_START", "URGENCY")]
+    work += [(DIRECTORY_END, {"order": order}) for order in ("NAME", "CREATED_AT")]
     for order, keyset in KEYSETS.items():
         direction = "DESC" if keyset.descending else "ASC"
         row = await conn.fetchrow(f'SELECT "{keyset.column}" AS value, id FROM need ORDER BY "{keyset.column}" '

@@ -13,7 +13,7 @@ index whose expression is the very text the query orders by (the planner matches
 Free-text search (``UPPER(title) LIKE UPPER('%text%')``, Tortoise's ``icontains``) gets a GIN index of
 characters and character pairs on PostgreSQL (:data:`SEARCH_SQL`), which needs no extension.
 
-Every statement is idempotent. Migrations apply the list with ``RunPython`` (0003, 0004);
+Every statement is idempotent. Migrations apply the list with ``RunPython`` (0003, 0004, 0006);
 ``bench.seed_city`` applies it to the benchmark cities; ``bench.explain`` checks that the plans use it.
 """
 
@@ -62,6 +62,14 @@ ORDER_INDEX_SQL = [
     _index("community_category_count", '"community_id", "category"'),
 ]
 
+DIRECTORY_INDEX_SQL = [
+    'CREATE INDEX IF NOT EXISTS "idx_professional_by_name" ON "professional" ("name", "id")',
+    'CREATE INDEX IF NOT EXISTS "idx_professional_by_created" ON "professional" ("created_at", "id")',
+]
+"""The professional directory's orders (``resolvers.professionals.ORDERINGS``), tiebreaker included: its first
+and last pages and the pages after a cursor read 50 entries (by ``created_at`` alone PostgreSQL sorted all
+20,000 professionals at city scale: 18 ms)."""
+
 SEARCH_SQL = [
     # search (``search``: the text in the title or the description, any case). Most Chinese words are two
     # characters, which have no trigram, so pg_trgm cannot narrow them (its index makes them slower than a
@@ -84,6 +92,7 @@ SEARCH_SQL = [
 
 
 def list_index_sql(dialect: str) -> list[str]:
-    """The indexes of the need list (the B-tree ones on PostgreSQL and SQLite, the search one on PostgreSQL)."""
-    statements = [OPEN_NEEDS_INDEX_SQL, *ORDER_INDEX_SQL]
+    """The indexes of the need list and the professional directory (the B-tree ones on PostgreSQL and SQLite,
+    the search one on PostgreSQL)."""
+    statements = [OPEN_NEEDS_INDEX_SQL, *ORDER_INDEX_SQL, *DIRECTORY_INDEX_SQL]
     return [*statements, *SEARCH_SQL] if dialect == "postgres" else statements

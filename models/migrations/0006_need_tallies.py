@@ -1,15 +1,18 @@
-"""The need tallies on PostgreSQL (``models.need_tally``): exact totals and monthly statistics kept by
-statement-level triggers on ``need``, counted once from the needs already there (idempotent)."""
+"""The need tallies on PostgreSQL (``models.need_tally``): exact totals and statistics kept by statement-level
+triggers on ``need``, counted once from the needs already there; and the list indexes again
+(``models.list_indexes``, for the professional directory's orders). Idempotent."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+from models.list_indexes import list_index_sql
 from models.need_tally import BACKFILL_SQL, need_tally_sql
 
 
 async def add_need_tallies(apps, schema_editor):
-    statements = need_tally_sql(schema_editor.client.capabilities.dialect)
-    for statement in [*statements, *(BACKFILL_SQL if statements else ())]:
+    dialect = schema_editor.client.capabilities.dialect
+    statements = need_tally_sql(dialect)
+    for statement in [*list_index_sql(dialect), *statements, *(BACKFILL_SQL if statements else ())]:
         await schema_editor.client.execute_script(statement)
 
 

@@ -1,4 +1,5 @@
-"""The need list's plans: an index serves every filter and order the API offers, on any size of city.
+"""The need list's plans: an index serves every filter and order the API offers, on any size of city (and the
+professional directory's orders).
 
 ``bench.explain`` times the statements on the seeded city; this test checks the plans' shape on a tiny
 database, where timings mean nothing: with sequential scans and sorts priced out (``enable_seqscan``,
@@ -21,7 +22,9 @@ from tortoise.transactions import in_transaction
 
 from models import Need
 from models.enums import OPEN_NEED_STATUSES, CareCategory, NeedStatus, Urgency
-from resolvers.needs import ORDERINGS, NeedFilter, need_queryset
+from resolvers.needs import KEYSETS, ORDERINGS, NeedFilter, need_queryset
+from resolvers.professionals import KEYSETS as PROFESSIONAL_KEYSETS
+from resolvers.professionals import ProfessionalFilter, professional_queryset
 from tests.conftest import BACKEND
 from tests.factories import make_areas
 from tests.factories_residents import make_need, make_resident
@@ -107,3 +110,24 @@ async def test_the_grams_condition_changes_no_search_answer(db):
                                                                                                         flat=True)
         assert sorted(found) == sorted(plain), text
     assert len(await need_queryset(NeedFilter(search="餐")).values_list("id", flat=True)) == 2
+
+
+async def test_pages_after_a_cursor_and_last_pages_read_an_index_in_order(ids):
+    """The seeking pages (``resolvers.pagination.paginate_keyset``) of the need list and the professional
+    directory: after a cursor, and the last page read backwards, each one index range with no sort."""
+    moment = datetime(2026, 10, 1, tzinfo=UTC)
+    lists = [(need_queryset(NeedFilter(**values), order), KEYSETS[order])
+             for values in ({}, {"community_id": ids["community_id"]}, {"statuses": (NeedStatus.SUBMITTED,)},
+                            {"open_only": True})
+             for order in KEYSETS]
+    lists += [(professional_queryset(ProfessionalFilter(), order), keyset)
+              for order, keyset in PROFESSIONAL_KEYSETS.items()]
+    wrong = []
+    for queryset, keyset in lists:
+        at = ("某人" if keyset.text else moment, 7)
+        for statement in (queryset.filter(keyset.beyond(at, forward=True)).limit(50),
+                          queryset.order_by(*keyset.order(reverse=True)).limit(50)):
+            kinds = {node["Node Type"] for node in nodes(await plan_of(statement))}
+            if {"Sort", "Incremental Sort", "Seq Scan"} & kinds:
+                wrong.append((queryset.model.__name__, keyset.name, kinds))
+    assert not wrong, wrong
