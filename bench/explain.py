@@ -139,6 +139,8 @@ DEEP = 250_000
 
 async def deep_pages(conn: asyncpg.Connection) -> list[tuple[str, dict]]:
     """The last page of the need list in each order, and a page after a cursor half-way through it."""
+    from models.list_indexes import URGENCY_RANK_SQL
+    from resolvers import urgency_pages
     from resolvers.needs import KEYSETS
     from resolvers.pagination import encode_cursor
 
@@ -150,6 +152,10 @@ async def deep_pages(conn: asyncpg.Connection) -> list[tuple[str, dict]]:
                                   f"{direction}, id {direction} OFFSET {DEEP} LIMIT 1")
         cursor = encode_cursor(DEEP, keyset.key(type("Row", (), {keyset.column: row["value"], "id": row["id"]})))
         work.append((DEEP_PAGES, {"order": order, "after": cursor, "first": 50}))
+    row = await conn.fetchrow(f"SELECT urgency, created_at, id FROM need ORDER BY {URGENCY_RANK_SQL}, created_at "
+                              f"DESC, id DESC OFFSET {DEEP} LIMIT 1")
+    cursor = encode_cursor(DEEP, urgency_pages.key(type("Row", (), dict(row))))
+    work.append((DEEP_PAGES, {"order": "URGENCY", "after": cursor, "first": 50}))
     return work
 
 

@@ -24,13 +24,13 @@ from models.enums import (
     Urgency,
 )
 from models.list_indexes import URGENCY_RANK_SQL
-from resolvers import lifecycle
+from resolvers import lifecycle, urgency_pages
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.lifecycle import Actor
 from resolvers.live_events import announce_filed
 from resolvers.need_search import text_search
 from resolvers.need_totals import aware, tallied_total
-from resolvers.pagination import Keyset, Page, PageArgs, paginate_keyset, paginate_rows
+from resolvers.pagination import Keyset, Page, PageArgs, paginate_keyset
 from resolvers.replica import on_replica
 from resolvers.residents import check_community, text_list
 from resolvers.scope import Scope
@@ -41,13 +41,13 @@ ORDERINGS = {
     "NEWEST": ("-created_at", "-id"),
     "OLDEST": ("created_at", "id"),
     "WINDOW_START": ("window_start", "id"),
-    "URGENCY": ("urgency_rank", "-created_at", "-id"),
+    "URGENCY": urgency_pages.ORDER,
 }
 LIST_FIELDS = {"languages": "languages", "skills_wanted": "skillsWanted"}
 KEYSETS = {order: Keyset(order, column, descending) for order, column, descending in (
     ("NEWEST", "created_at", True), ("OLDEST", "created_at", False), ("WINDOW_START", "window_start", False))}
-"""The orders whose pages seek by their cursors' keys (the urgency order pages by position, but for its last
-page: a key of three columns in mixed directions is not one range of its index)."""
+"""The orders whose pages seek by their cursors' keys in one range of their index (the urgency order seeks in
+two: :mod:`resolvers.urgency_pages`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +107,8 @@ async def need_page(criteria: NeedFilter, order: str, scope: Scope, args: PageAr
         queryset = queryset.filter(reach)
     total = await tallied_total(criteria, scope)
     keyset = KEYSETS.get("NEWEST" if order == "URGENCY" and criteria.urgency is not None else order)
-    if keyset is None:  # the urgency order: its last page is read backwards
-        backwards = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in ORDERINGS[order])
-        return await paginate_rows(queryset, args, fields, total, backwards)
+    if keyset is None:  # the urgency order without an urgency filter: a rank, then time (resolvers.urgency_pages)
+        return await urgency_pages.urgency_page(queryset, args, fields, total)
     return await paginate_keyset(queryset, args, keyset, fields, total)
 
 

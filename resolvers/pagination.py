@@ -153,13 +153,13 @@ async def paginate_rows(queryset: Any, args: PageArgs, fields: tuple[str, ...] |
         total = await queryset.count()
     offset, limit = args.bounds(total)
     if backwards is not None and args.last is not None and args.after is None and args.before is None:
-        items = list(reversed(await _rows(queryset.order_by(*backwards), limit, fields))) if limit else []
+        items = list(reversed(await limited_rows(queryset.order_by(*backwards), limit, fields))) if limit else []
         return Page(items=items, offset=total - len(items), total=total)
-    items = await _rows(queryset.offset(offset), limit, fields) if limit else []
+    items = await limited_rows(queryset.offset(offset), limit, fields) if limit else []
     return Page(items=items, offset=offset, total=total)
 
 
-async def _rows(queryset: Any, limit: int, fields: tuple[str, ...] | None) -> list:
+async def limited_rows(queryset: Any, limit: int, fields: tuple[str, ...] | None) -> list:
     """Up to ``limit`` plain rows of ``queryset``, with the primary key and ``fields`` only when given."""
     projection, selected = queryset.model._meta.fields_db_projection, None
     if fields is not None and all(projection.get(name) == name for name in fields):  # rows read columns by name
@@ -236,7 +236,7 @@ async def paginate_keyset(queryset: Any, args: PageArgs, keyset: Keyset, fields:
     fields = None if fields is None else tuple(dict.fromkeys((*fields, keyset.column)))
 
     async def read(rows: Any, limit: int) -> list:
-        return await _rows(rows, limit, fields) if plain else list(await rows.limit(limit))
+        return await limited_rows(rows, limit, fields) if plain else list(await rows.limit(limit))
 
     after = keyset.parse(args.after_key, "after") if args.after is not None else None
     before = keyset.parse(args.before_key, "before") if args.before is not None else None

@@ -256,14 +256,14 @@ async def test_needs_and_residents_are_read_with_the_columns_their_selection_nee
         loads.append((model, fields))
         return await rows_by_id(model, ids, fields)
 
-    read_page = resolvers.pagination._rows
+    read_page = resolvers.pagination.limited_rows
 
     async def spy_page(queryset, limit, fields):
         loads.append((queryset.model, fields))
         return await read_page(queryset, limit, fields)
 
     monkeypatch.setattr(graphql_api.loaders, "rows_by_id", spy_rows)
-    monkeypatch.setattr(resolvers.pagination, "_rows", spy_page)
+    monkeypatch.setattr(resolvers.pagination, "limited_rows", spy_page)
     variables = {"community": gid("Area", here.id)}
     narrowed = await admin_gql.ok(EVERY_NEED_COLUMN, variables)
     assert dict(loads)[models.Need] and "latitude" in dict(loads)[models.Need] and \

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from models import Need
 from models.enums import OPEN_NEED_STATUSES, CareCategory, NeedStatus, Urgency
+from resolvers import urgency_pages
 from resolvers.needs import KEYSETS, ORDERINGS, NeedFilter, need_queryset
 from resolvers.professionals import KEYSETS as PROFESSIONAL_KEYSETS
 from resolvers.professionals import ProfessionalFilter, professional_queryset
@@ -123,6 +124,14 @@ async def test_pages_after_a_cursor_and_last_pages_read_an_index_in_order(ids):
     lists += [(professional_queryset(ProfessionalFilter(), order), keyset)
               for order, keyset in PROFESSIONAL_KEYSETS.items()]
     wrong = []
+    urgency = need_queryset(NeedFilter(), "URGENCY")
+    for forward in (True, False):  # the urgency order's two ranges (resolvers.urgency_pages.seek)
+        order = urgency_pages.ORDER if forward else urgency_pages.BACKWARDS
+        for condition in (Q(urgency_rank=1, created_at__lte=moment), Q(urgency_rank__gt=1), Q(urgency_rank__lt=1)):
+            kinds = {node["Node Type"] for node in nodes(await plan_of(urgency.filter(condition).order_by(*order)
+                                                                           .limit(50)))}
+            if {"Sort", "Incremental Sort", "Seq Scan"} & kinds:
+                wrong.append(("Need", "URGENCY", forward, kinds))
     for queryset, keyset in lists:
         at = ("某人" if keyset.text else moment, 7)
         for statement in (queryset.filter(keyset.beyond(at, forward=True)).limit(50),

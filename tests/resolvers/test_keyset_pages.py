@@ -99,6 +99,10 @@ async def test_deep_pages_seek_instead_of_skipping(db, sql):
     rng = random.Random(2)
     await _needs(rng)
     middle = (await need_page(NeedFilter(), "NEWEST", ADMIN, PageArgs(first=20))).cursor(19)
+    urgent_middle = (await need_page(NeedFilter(), "URGENCY", ADMIN, PageArgs(first=20))).cursor(19)
+    with sql() as statements:  # one statement, or two when the page crosses into the next urgency
+        await need_page(NeedFilter(), "URGENCY", ADMIN, PageArgs.parse(first=5, after=urgent_middle))
+    assert statements.statements and not any("OFFSET" in s.upper() for s in statements.statements)
     with sql() as statements:
         after = await need_page(NeedFilter(), "NEWEST", ADMIN, PageArgs.parse(first=5, after=middle))
         last = await need_page(NeedFilter(), "WINDOW_START", ADMIN, PageArgs(last=5))
