@@ -101,7 +101,9 @@ def need_queryset(criteria: NeedFilter, order: str = "NEWEST"):
 async def need_page(criteria: NeedFilter, order: str, scope: Scope, args: PageArgs,
                     fields: tuple[str, ...] | None = None) -> Page:
     """One page of the need list within the caller's reach, as plain rows; its total from the tally when the
-    filters allow (:mod:`resolvers.need_totals`), else counted."""
+    filters allow (:mod:`resolvers.need_totals`), else counted; a page after or before a cursor, and the last
+    page, seek through the order's index (:func:`resolvers.pagination.paginate_keyset`,
+    :mod:`resolvers.urgency_pages`)."""
     queryset = need_queryset(criteria, order)
     if (reach := scope.need_filter()) is not None:
         queryset = queryset.filter(reach)

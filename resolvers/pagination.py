@@ -139,22 +139,17 @@ async def paginate(queryset: Any, args: PageArgs, total: int | None = None) -> P
 
 
 async def paginate_rows(queryset: Any, args: PageArgs, fields: tuple[str, ...] | None = None,
-                        total: int | None = None, backwards: tuple[str, ...] | None = None) -> Page:
+                        total: int | None = None) -> Page:
     """:func:`paginate` with the slice as plain rows (:mod:`resolvers.rows`) instead of model instances.
 
     The slice is the queryset's own SQL, sent as it is; only building the results differs, so the
     statement, its filters and its order are exactly those of :func:`paginate`. With ``fields`` (model field
     names), the rows hold the primary key and those fields only (the statement selects nothing else). A
-    ``total`` known otherwise (a tally) saves the count. With ``backwards`` (the list's ORDER BY reversed),
-    the last page (``last`` without cursors) is the first page of the list read backwards, not an ``OFFSET``
-    of nearly the whole list.
+    ``total`` known otherwise (a tally) saves the count.
     """
     if total is None:
         total = await queryset.count()
     offset, limit = args.bounds(total)
-    if backwards is not None and args.last is not None and args.after is None and args.before is None:
-        items = list(reversed(await limited_rows(queryset.order_by(*backwards), limit, fields))) if limit else []
-        return Page(items=items, offset=total - len(items), total=total)
     items = await limited_rows(queryset.offset(offset), limit, fields) if limit else []
     return Page(items=items, offset=offset, total=total)
 
