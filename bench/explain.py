@@ -154,7 +154,7 @@ async def deep_pages(conn: asyncpg.Connection) -> list[tuple[str, dict]]:
         work.append((DEEP_PAGES, {"order": order, "after": cursor, "first": 50}))
     row = await conn.fetchrow(f"SELECT urgency, created_at, id FROM need ORDER BY {URGENCY_RANK_SQL}, created_at "
                               f"DESC, id DESC OFFSET {DEEP} LIMIT 1")
-    cursor = encode_cursor(DEEP, urgency_pages.key(type("Row", (), dict(row))))
+    cursor = encode_cursor(DEEP, urgency_pages.URGENCY.key(type("Row", (), dict(row))))
     work.append((DEEP_PAGES, {"order": "URGENCY", "after": cursor, "first": 50}))
     return work
 

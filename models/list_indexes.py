@@ -1,7 +1,7 @@
 """Indexes of the need list that model ``Meta`` cannot declare: DESC keys, expressions, partial, free-text.
 
 The list (``resolvers.needs.need_queryset``) pages with ``ORDER BY ... LIMIT 50`` (after a cursor, from
-its sort key: ``resolvers.pagination.Keyset``; a first page, or a cursor without a key, ``OFFSET n``). A page is
+its sort key: ``resolvers.keyset_pages.Keyset``; a first page, or a cursor without a key, ``OFFSET n``). A page is
 cheap only when an index yields rows already in the page's order, tiebreaker included, after the equality
 filters: then PostgreSQL reads 50 index entries and stops, instead of sorting every matching need. So each
 order the API offers gets an index over the whole city and one per equality filter whose rows cluster in

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from models import AuditRecord
 from models.enums import AuditAction
-from resolvers.pagination import Keyset
+from resolvers.keyset_pages import Keyset
 from resolvers.scope import Scope
 
 

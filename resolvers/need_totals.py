@@ -190,11 +190,10 @@ async def tallied_statistics(communities: Sequence[int] | None, since: datetime 
                              until: datetime | None) -> list[tuple[int, str, str, int]] | None:
     """``(community, category, status, count)`` of the needs submitted in ``[since, until)`` in ``communities``
     (None: all), in one statement over the period tallies and the needs at the period's very ends; None
-    without the tallies. Unordered. A naive time is Hangzhou wall-clock time, as in the need list's filters."""
+    without the tallies. Unordered. The times are aware (``resolvers.statistics.need_counts`` makes them so)."""
     client = read_client()
     if not await detect(client):
         return None
-    since, until = since and aware(since), until and aware(until)
     statement = _Statement()
     reach = f' AND "community_id" = ANY({statement.value(list(communities))})' if communities is not None else ""
     parts = [f'SELECT "community_id", "category", "status", COUNT(*) AS n FROM "need" WHERE TRUE{condition}{reach} '

@@ -26,11 +26,12 @@ from models.enums import (
 from models.list_indexes import URGENCY_RANK_SQL
 from resolvers import lifecycle, urgency_pages
 from resolvers.errors import Checker, DomainError, ErrorCode
+from resolvers.keyset_pages import Keyset, paginate_keyset
 from resolvers.lifecycle import Actor
 from resolvers.live_events import announce_filed
 from resolvers.need_search import text_search
 from resolvers.need_totals import aware, tallied_total
-from resolvers.pagination import Keyset, Page, PageArgs, paginate_keyset
+from resolvers.pagination import Page, PageArgs
 from resolvers.replica import on_replica
 from resolvers.residents import check_community, text_list
 from resolvers.scope import Scope
@@ -102,15 +103,15 @@ async def need_page(criteria: NeedFilter, order: str, scope: Scope, args: PageAr
                     fields: tuple[str, ...] | None = None) -> Page:
     """One page of the need list within the caller's reach, as plain rows; its total from the tally when the
     filters allow (:mod:`resolvers.need_totals`), else counted; a page after or before a cursor, and the last
-    page, seek through the order's index (:func:`resolvers.pagination.paginate_keyset`,
+    page, seek through the order's index (:func:`resolvers.keyset_pages.paginate_keyset`,
     :mod:`resolvers.urgency_pages`)."""
     queryset = need_queryset(criteria, order)
     if (reach := scope.need_filter()) is not None:
         queryset = queryset.filter(reach)
     total = await tallied_total(criteria, scope)
-    keyset = KEYSETS.get("NEWEST" if order == "URGENCY" and criteria.urgency is not None else order)
-    if keyset is None:  # the urgency order without an urgency filter: a rank, then time (resolvers.urgency_pages)
-        return await urgency_pages.urgency_page(queryset, args, fields, total)
+    # the urgency order without an urgency filter: a rank, then time (resolvers.urgency_pages)
+    keyset = KEYSETS.get("NEWEST" if order == "URGENCY" and criteria.urgency is not None else order,
+                         urgency_pages.URGENCY)
     return await paginate_keyset(queryset, args, keyset, fields, total)
 
 

@@ -5,10 +5,8 @@ first, then fetch one slice. Nested lists (e.g. the projects of each of 100 orga
 every parent's slice and total in ONE statement with window functions, so the number of SQL
 statements never grows with the page size or the number of parents.
 
-A list ordered by a column and ``id`` (:class:`Keyset`) also puts the item's sort key in its cursors, and a
-page after or before such a cursor, or the last page, seeks to it through the order's index instead of
-skipping rows with ``OFFSET`` (:func:`paginate_keyset`): at city scale the last page of 500,000 needs took
-380 ms by offset. A cursor without a key (or of another order) still pages by position.
+A cursor may also carry its item's sort key (:func:`encode_cursor`), for the lists that seek to it instead
+of counting positions (:mod:`resolvers.keyset_pages`).
 """
 
 from __future__ import annotations
@@ -16,12 +14,10 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from tortoise import connections
-from tortoise.expressions import Q
 from tortoise.models import Model
 
 from resolvers.errors import DomainError, ErrorCode
@@ -166,90 +162,6 @@ async def limited_rows(queryset: Any, limit: int, fields: tuple[str, ...] | None
     rows = await page._db.execute_query_dict(*page.query.get_parameterized_sql())
     make = row_maker(queryset.model, selected)
     return [make(row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class Keyset:
-    """A list ordered by ``id`` alone, or by one timestamp (or ``text``) column and then ``id``, both ascending
-    or both descending: its cursors carry the item's key, so a page can seek to it (:func:`paginate_keyset`).
-
-    ``name`` (the order's) is in every key: a cursor taken in another order of the same list pages by position.
-    """
-
-    name: str
-    column: str
-    descending: bool
-    text: bool = False
-
-    def key(self, row: Any) -> str:
-        """The sort key of a row, for its cursor."""
-        if self.column == "id":
-            return f"{self.name};{row.id}"
-        value = getattr(row, self.column)
-        return f"{self.name};{value if self.text else value.isoformat()};{row.id}"
-
-    def parse(self, key: str | None, argument: str) -> tuple[datetime | str | None, int] | None:
-        """The column's value (None when the order is ``id`` alone) and the id in a cursor's key; None when the
-        cursor has no key of this order."""
-        name, _, rest = (key or "").partition(";")
-        if name != self.name:
-            return None
-        value, _, pk = rest.rpartition(";")
-        try:
-            if self.column == "id":
-                return None, int(pk)
-            return (value if self.text else datetime.fromisoformat(value)), int(pk)
-        except ValueError:
-            raise DomainError(ErrorCode.INVALID_CURSOR, f"`{argument}` is not a cursor from this API.",
-                              argument) from None
-
-    def beyond(self, at: tuple[datetime | str | None, int], forward: bool) -> Q:
-        """The rows after (``forward``) or before ``at`` in this order. The first condition is a range of the
-        order's index, where the walk starts; the second only drops the rows of the same time up to ``at``."""
-        value, pk = at
-        op = "lt" if self.descending == forward else "gt"
-        if self.column == "id":
-            return Q(**{f"id__{op}": pk})
-        return Q(**{f"{self.column}__{op}e": value}) & Q(Q(**{f"{self.column}__{op}": value}),
-                                                         Q(**{f"id__{op}": pk}), join_type="OR")
-
-    def order(self, reverse: bool) -> tuple[str, ...]:
-        """The ORDER BY of the list, or of the list read backwards."""
-        names = ("id",) if self.column == "id" else (self.column, "id")
-        return tuple(f"-{name}" for name in names) if self.descending != reverse else names
-
-
-async def paginate_keyset(queryset: Any, args: PageArgs, keyset: Keyset, fields: tuple[str, ...] | None = None,
-                          total: int | None = None, plain: bool = True) -> Page:
-    """:func:`paginate_rows` of a list in ``keyset``'s order, with the items' keys in their cursors; a page
-    ``after`` a keyed cursor, the page ``last`` before one, and the last page seek through the order's index
-    (``WHERE created_at <= $1 ... ORDER BY ... LIMIT n``) instead of skipping rows. Everything else, and a
-    cursor without a key, pages by position as :func:`paginate_rows` does, with the same items while the
-    list does not change (tests/resolvers/test_keyset_pages.py). A keyed page's positions come from its
-    cursor: an item added or removed before it since shifts them, never the items a page holds. Without
-    ``plain`` the items are model instances, as :func:`paginate` returns."""
-    fields = None if fields is None else tuple(dict.fromkeys((*fields, keyset.column)))
-
-    async def read(rows: Any, limit: int) -> list:
-        return await limited_rows(rows, limit, fields) if plain else list(await rows.limit(limit))
-
-    after = keyset.parse(args.after_key, "after") if args.after is not None else None
-    before = keyset.parse(args.before_key, "before") if args.before is not None else None
-    if total is None:
-        total = await queryset.count()
-    if after is not None and args.before is None and args.last is None and args.first is not None:
-        items = await read(queryset.filter(keyset.beyond(after, forward=True)), args.first) if args.first else []
-        offset = args.after + 1
-    elif args.last is not None and args.after is None and (args.before is None or before is not None):
-        backwards = queryset.order_by(*keyset.order(reverse=True))
-        if before is not None:
-            backwards = backwards.filter(keyset.beyond(before, forward=False))
-        items = list(reversed(await read(backwards, args.last))) if args.last else []
-        offset = max(0, (total if before is None else args.before) - len(items))
-    else:
-        page = await (paginate_rows(queryset, args, fields, total) if plain else paginate(queryset, args, total))
-        items, offset = page.items, page.offset
-    return Page(items=items, offset=offset, total=total, keys=[keyset.key(row) for row in items])
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from resolvers.certifications import local_today
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.identifiers import InvalidIdentifier, normalize_phone
 from resolvers.json_lists import filter_list_contains
+from resolvers.keyset_pages import Keyset
 from resolvers.memberships import sync_memberships
-from resolvers.pagination import Keyset
 
 MAX_TAGS = 30
 MAX_IDS = 50

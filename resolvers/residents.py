@@ -19,7 +19,7 @@ from models.enums import AgeBand, AreaKind, AuditAction, ConsentPurpose, Guardia
 from resolvers.audit import audit_record
 from resolvers.errors import Checker, DomainError, ErrorCode
 from resolvers.identifiers import InvalidIdentifier, id_number_birth_date, normalize_id_number, normalize_phone
-from resolvers.pagination import Keyset
+from resolvers.keyset_pages import Keyset
 from resolvers.scope import Scope
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -11,7 +11,7 @@ from strawberry import relay
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import CareCategory, ProfessionalStatus
 from graphql_api.types.professional import Professional
-from resolvers.pagination import paginate_keyset
+from resolvers.keyset_pages import paginate_keyset
 from resolvers.professionals import KEYSETS, professional_queryset
 from resolvers.professionals import ProfessionalFilter as Criteria
 

@@ -16,7 +16,7 @@ from graphql_api.types.privacy import AuditRecord
 from resolvers import authorization as authorize
 from resolvers.audit import AUDIT_ORDER, audit_queryset
 from resolvers.audit import AuditFilter as Criteria
-from resolvers.pagination import paginate_keyset
+from resolvers.keyset_pages import paginate_keyset
 from resolvers.privacy import export_resident_data
 
 

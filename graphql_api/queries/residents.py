@@ -11,7 +11,7 @@ from graphql_api.context import Info
 from graphql_api.types.common import After, Before, Connection, First, Last, decode_id, page_args
 from graphql_api.types.enums import AgeBand
 from graphql_api.types.resident import Resident
-from resolvers.pagination import paginate_keyset
+from resolvers.keyset_pages import paginate_keyset
 from resolvers.residents import REGISTER_ORDER, resident_queryset
 from resolvers.residents import ResidentFilter as Criteria
 

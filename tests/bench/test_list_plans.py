@@ -114,7 +114,7 @@ async def test_the_grams_condition_changes_no_search_answer(db):
 
 
 async def test_pages_after_a_cursor_and_last_pages_read_an_index_in_order(ids):
-    """The seeking pages (``resolvers.pagination.paginate_keyset``) of the need list and the professional
+    """The seeking pages (``resolvers.keyset_pages.paginate_keyset``) of the need list and the professional
     directory: after a cursor, and the last page read backwards, each one index range with no sort."""
     moment = datetime(2026, 10, 1, tzinfo=UTC)
     lists = [(need_queryset(NeedFilter(**values), order), KEYSETS[order])
@@ -125,7 +125,7 @@ async def test_pages_after_a_cursor_and_last_pages_read_an_index_in_order(ids):
               for order, keyset in PROFESSIONAL_KEYSETS.items()]
     wrong = []
     urgency = need_queryset(NeedFilter(), "URGENCY")
-    for forward in (True, False):  # the urgency order's two ranges (resolvers.urgency_pages.seek)
+    for forward in (True, False):  # the urgency order's two ranges (resolvers.urgency_pages.UrgencyKeyset.seek)
         order = urgency_pages.ORDER if forward else urgency_pages.BACKWARDS
         for condition in (Q(urgency_rank=1, created_at__lte=moment), Q(urgency_rank__gt=1), Q(urgency_rank__lt=1)):
             kinds = {node["Node Type"] for node in nodes(await plan_of(urgency.filter(condition).order_by(*order)

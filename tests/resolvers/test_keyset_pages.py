@@ -1,4 +1,4 @@
-"""Need-list pages that seek by their cursors' sort keys (``resolvers.pagination.paginate_keyset``): the same
+"""Need-list pages that seek by their cursors' sort keys (``resolvers.keyset_pages.paginate_keyset``): the same
 items as paging by position, in every keyed order, forwards, backwards and from the end, ties included."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from models.enums import AreaKind, AuditAction, CareCategory, NeedStatus, Urgenc
 from resolvers.access import Role, Viewer
 from resolvers.audit import AUDIT_ORDER
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.keyset_pages import paginate_keyset
 from resolvers.needs import KEYSETS, NeedFilter, need_page, need_queryset
-from resolvers.pagination import PageArgs, encode_cursor, paginate_keyset
+from resolvers.pagination import PageArgs, encode_cursor
 from resolvers.professionals import KEYSETS as PROFESSIONAL_ORDERS
 from resolvers.professionals import ProfessionalFilter, professional_queryset
 from resolvers.residents import REGISTER_ORDER, ResidentFilter, resident_queryset
