@@ -33,6 +33,7 @@ import random
 import re
 import sys
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import asyncpg
 import httpx
@@ -150,11 +151,11 @@ async def deep_pages(conn: asyncpg.Connection) -> list[tuple[str, dict]]:
         direction = "DESC" if keyset.descending else "ASC"
         row = await conn.fetchrow(f'SELECT "{keyset.column}" AS value, id FROM need ORDER BY "{keyset.column}" '
                                   f"{direction}, id {direction} OFFSET {DEEP} LIMIT 1")
-        cursor = encode_cursor(DEEP, keyset.key(type("Row", (), {keyset.column: row["value"], "id": row["id"]})))
+        cursor = encode_cursor(DEEP, keyset.key(SimpleNamespace(**{keyset.column: row["value"], "id": row["id"]})))
         work.append((DEEP_PAGES, {"order": order, "after": cursor, "first": 50}))
     row = await conn.fetchrow(f"SELECT urgency, created_at, id FROM need ORDER BY {URGENCY_RANK_SQL}, created_at "
                               f"DESC, id DESC OFFSET {DEEP} LIMIT 1")
-    cursor = encode_cursor(DEEP, urgency_pages.URGENCY.key(type("Row", (), dict(row))))
+    cursor = encode_cursor(DEEP, urgency_pages.URGENCY.key(SimpleNamespace(**dict(row))))
     work.append((DEEP_PAGES, {"order": "URGENCY", "after": cursor, "first": 50}))
     return work
 
