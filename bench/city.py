@@ -246,7 +246,9 @@ class City:
         start = datetime.combine(self.today + timedelta(days=days), time(rng.randint(8, 18), rng.choice((0, 30))),
                                  SHANGHAI)
         end = start + timedelta(hours=rng.choice((1, 1, 2, 3)))
-        created = min(self.now, start - timedelta(hours=rng.randint(2, 96)))
+        created = start - timedelta(hours=rng.randint(2, 96))
+        if created > self.now:  # a need for the coming days was filed during the past week, not all right now
+            created = self.now - timedelta(minutes=rng.randint(1, 7 * 24 * 60))
         stored = {"OPEN": rng.choice(("SUBMITTED", "TRIAGED", "MATCHING")), "SERVED": "COMPLETED" if days > -21
                   else "CLOSED"}.get(status, status)
         lat, lng = self._near(community, 0.5)
@@ -258,15 +260,15 @@ class City:
             stored, self.area_id(community), resident)
         if stored == "MATCHING" and self.proposal_rng.random() < 0.5:
             need = (*need[:16], "PROPOSED", *need[17:])
-            return need, self._proposals(ident, community, category, start, matches_so_far)
+            return need, self._proposals(ident, community, category, start, created, matches_so_far)
         return need, self._matches(ident, community, category, status, start, matches_so_far)
 
-    def _proposals(self, need: int, community: int, category: CareCategory, start: datetime,
+    def _proposals(self, need: int, community: int, category: CareCategory, start: datetime, created: datetime,
                    first_id: int) -> list[tuple]:
         """8 to 14 PROPOSED matches of providers offering the category in the community (none answered yet)."""
         rng, pros = self.proposal_rng, self.offering.get((community, category), [])
         chosen = rng.sample(pros, min(len(pros), rng.randint(8, 14)))
-        proposed = min(self.now, start - timedelta(hours=rng.randint(1, 48)))
+        proposed = min(self.now, max(created, start - timedelta(hours=rng.randint(1, 48))))
         return [(first_id + i + 1, proposed, proposed, "PROFESSIONAL", round(rng.uniform(0.4, 0.95), 2), None,
                  "PROPOSED", "engine", None, None, None, False, None, need, None, pro)
                 for i, pro in enumerate(chosen)]
