@@ -33,6 +33,7 @@ import random
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import asyncpg
@@ -52,14 +53,17 @@ ORGANIZATIONS = """query($filter: OrganizationFilter, $order: OrganizationOrder!
   organizations(filter: $filter, orderBy: $order, first: 50) { totalCount edges { node { id } } } }"""
 STATISTICS = "query($since: DateTime, $until: DateTime) { needStatistics(since: $since, until: $until) { count } }"
 PERIODS = [("2026-01-01T00:00:00+08:00", None), ("2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00"),
-           ("2026-09-20T09:30:00+08:00", "2026-10-10T00:00:00+08:00"), (None, "2026-11-08T12:00:00+08:00")]
-"""The statistics' periods: months of Hangzhou (the console's) and days inside months (their ends are counted)."""
+           ("2026-09-20T09:30:00+08:00", "2026-10-10T00:00:00+08:00"), (None, "2026-11-08T12:00:00+08:00"),
+           ("2026-10-06T12:00:00+08:00", "2026-11-06T12:00:00+08:00"),  # mid-dekad, mid-day ends: the most rows
+           ("2026-10-12T00:00:00+08:00", "2026-10-19T00:00:00+08:00")]  # a week
+"""The statistics' periods: months of Hangzhou (the console's), periods with ends inside months, days and hours,
+and (:func:`documents`) the last 30 days up to now."""
 CITY_QUEUES = """query { needQueues { awaitingTriage(first: 20) { totalCount edges { node { id } } }
   awaitingMatch(first: 20) { totalCount edges { node { id } } } unanswered(first: 20) { totalCount } } }"""
 """A centre admin's work queues over the whole city (the dashboard shape asks for one community)."""
 BIG_TABLE_ROWS = 10_000
 """A sequential scan of a table with more rows than this is a missing index."""
-SUMMARY_TABLES = {"need_tally", "need_month_tally"}
+SUMMARY_TABLES = {"need_tally", "need_month_tally", "need_dekad_tally"}
 """Tallies (``models.need_tally``): reading one whole is the point of a whole city's total or statistics."""
 
 COUNTED_ROWS = 25_000
@@ -76,10 +80,6 @@ KNOWN = {
         "half of the pool, the halves run at once) comes with its certificates and track record, ~50 us each; "
         "the work is proportional to the candidates the ranking needs (matchCandidates p95 36-40 ms through "
         "the endpoint at 20,000 professionals, bench.matching_bench).",
-    r'FROM "need_day_tally"': "statistics of a period that starts or ends inside a month: its whole months come "
-        "from the monthly tally, but each day at its ends is ~600 cells of the daily tally (community x "
-        "category x status) and the part of a day at its very ends is counted from the needs; a month-aligned "
-        "period (the console's) reads only the monthly tally.",
     r'"created_at">=\$1 ORDER BY "window_start"': "a range of submission times ordered by service window: no "
         "B-tree serves a range on one column and an order on another; the window index checks the range "
         "inside the index (no table read for the rows it skips), but still walks the windows before the range.",
@@ -165,13 +165,17 @@ def documents(community: str, resident: str) -> list[tuple[str, dict]]:
     filters = [{}, {"communityId": community}, {"communityId": community, "openOnly": True}, {"openOnly": True},
                {"category": "MEALS"}, {"status": ["SUBMITTED"]}, {"status": ["CLOSED"]}, {"urgency": "CRITICAL"},
                {"urgency": "LOW"}, {"residentId": resident}, {"submittedAfter": "2026-10-01T00:00:00+08:00"},
-               {"submittedBefore": "2026-10-01T00:00:00+08:00"}, {"communityId": community, "category": "MEALS"},
+               {"submittedBefore": "2026-10-01T00:00:00+08:00"},
+               {"submittedAfter": "2026-10-06T12:00:00+08:00", "submittedBefore": "2026-11-06T12:00:00+08:00"},
+               {"communityId": community, "category": "MEALS"},
                {"communityId": community, "status": ["TRIAGED"]}, {"search": "助餐"}, {"search": "emergency"}]
     listed = [(NEED_LIST, {"filter": f, "order": o}) for f in filters
               for o in ("NEWEST", "OLDEST", "WINDOW_START", "URGENCY")]
     listed += [(ORGANIZATIONS, {"filter": f, "order": o}) for f in ({}, {"category": "MEALS"}, {"kind": "INCUBATED"})
                for o in ("NAME", "CREATED_AT")]
-    return [*listed, *((STATISTICS, {"since": since, "until": until}) for since, until in PERIODS), (CITY_QUEUES, {})]
+    now = datetime.now(UTC)
+    periods = [*PERIODS, ((now - timedelta(days=30)).isoformat(), now.isoformat())]
+    return [*listed, *((STATISTICS, {"since": since, "until": until}) for since, until in periods), (CITY_QUEUES, {})]
 
 
 async def capture(args: argparse.Namespace) -> dict[str, list[list]]:

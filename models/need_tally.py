@@ -23,14 +23,20 @@ KEY = ("community_id", "category", "status", "urgency")
 GROUPS = ("community_id", "category", "status")
 """The statistics' groups; the period tallies' keys are a period and these (a period's range reads its cells)."""
 MONTH_TABLE = "need_month_tally"
+DEKAD_TABLE = "need_dekad_tally"
 DAY_TABLE = "need_day_tally"
+_LOCAL = """("created_at" AT TIME ZONE 'Asia/Shanghai')"""
 PERIODS = {
-    MONTH_TABLE: ("month", """date_trunc('month', "created_at" AT TIME ZONE 'Asia/Shanghai')::date"""),
-    DAY_TABLE: ("day", """("created_at" AT TIME ZONE 'Asia/Shanghai')::date"""),
+    MONTH_TABLE: ("month", f"date_trunc('month', {_LOCAL})::date"),
+    DEKAD_TABLE: ("dekad", f"(date_trunc('month', {_LOCAL}) + LEAST((EXTRACT(DAY FROM {_LOCAL})::int - 1) / 10, 2)"
+                           " * INTERVAL '10 days')::date"),
+    DAY_TABLE: ("day", f"{_LOCAL}::date"),
 }
-"""The period tallies: their period column, and the period a need was submitted in, in Hangzhou (a calendar
-month, as its first day; a calendar day). A period of the statistics is read as whole months, whole days at
-its ends, and the needs of the parts of a day at its very ends (:mod:`resolvers.need_totals`)."""
+"""The period tallies: their period column, and the period a need was submitted in, in Hangzhou, as its first
+day: a calendar month; a dekad (the 1st to the 10th, the 11th to the 20th, the 21st to the month's end); a
+calendar day. Each is a set of whole periods of the next, so a period of the statistics is read as signed
+ranges of whole months, dekads and days and of the needs of less than a day at its ends
+(:mod:`resolvers.tally_periods`)."""
 
 
 def _names(key: tuple[str, ...]) -> str:
@@ -72,7 +78,7 @@ NEED_TALLY_SQL = [
     "community_id" INT NOT NULL,
     "category" VARCHAR(30) NOT NULL,
     "status" VARCHAR(20) NOT NULL,
-    "n" BIGINT NOT NULL,
+    "n" INT NOT NULL,
     PRIMARY KEY ({_names((column, *GROUPS))}))""" for table, (column, _) in PERIODS.items()),
     f"""CREATE OR REPLACE FUNCTION linli_need_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -92,15 +98,28 @@ END $$""",
                         f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION linli_need_tally()")),
 ]
 
+def _backfill(table: str) -> list[str]:
+    """Recount one period tally from the needs."""
+    column, expression = PERIODS[table]
+    return [f'DELETE FROM "{table}"',
+            f'INSERT INTO "{table}" ({_names((column, *GROUPS))}, "n") SELECT {_period_cells(column, expression)}, '
+            'count(*) FROM "need" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4']  # a period's cells stored together
+
+
 BACKFILL_SQL = [
     f'DELETE FROM "{TABLE}"',
     f'INSERT INTO "{TABLE}" ({_names(KEY)}, "n") SELECT {_names(KEY)}, count(*) FROM "need" GROUP BY {_names(KEY)}',
-    *(statement for table, (column, expression) in PERIODS.items() for statement in (
-        f'DELETE FROM "{table}"',
-        f'INSERT INTO "{table}" ({_names((column, *GROUPS))}, "n") SELECT {_period_cells(column, expression)}, '
-        f"count(*) FROM \"need\" GROUP BY 1, 2, 3, 4")),
+    *(statement for table in PERIODS for statement in _backfill(table)),
 ]
 """Recount every tally from the needs (after a load with triggers off; the migration, for needs already there)."""
+
+DEKAD_UPGRADE_SQL = [
+    # a period tally's cell is summed by the thousand: SUM of INT is a BIGINT, of BIGINT a (slow) NUMERIC
+    *(f'ALTER TABLE "{table}" ALTER COLUMN "n" TYPE INT' for table in (MONTH_TABLE, DAY_TABLE)),
+    *NEED_TALLY_SQL,  # the dekad tally, and the trigger function that keeps it too
+    *_backfill(DEKAD_TABLE),
+]
+"""Migration 0007: from the tallies of migration 0006 to these (idempotent)."""
 
 
 def need_tally_sql(dialect: str) -> list[str]:

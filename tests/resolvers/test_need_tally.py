@@ -1,4 +1,4 @@
-"""The need tallies (``models.need_tally``, migration 0006) and the totals and statistics read from them
+"""The need tallies (``models.need_tally``, migrations 0006 and 0007) and the totals and statistics read from them
 (``resolvers.need_totals``): always equal to counting the needs themselves."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from tortoise.transactions import in_transaction
 
 from models import Area, Need
 from models.enums import OPEN_NEED_STATUSES, AreaKind, CareCategory, NeedStatus, Urgency
-from models.need_tally import BACKFILL_SQL, DAY_TABLE, MONTH_TABLE, TABLE
+from models.need_tally import BACKFILL_SQL, DAY_TABLE, DEKAD_TABLE, DEKAD_UPGRADE_SQL, MONTH_TABLE, TABLE
 from resolvers import need_totals
 from resolvers.access import Role, Viewer
-from resolvers.need_totals import HANGZHOU, next_start, tallied_count, tallied_statistics, tallied_total
+from resolvers.need_totals import HANGZHOU, tallied_count, tallied_statistics, tallied_total
 from resolvers.needs import NeedFilter, need_queryset
 from resolvers.pagination import PageArgs
 from resolvers.queues import QUEUE_STATUSES, QueueScope, queue_page, queue_queryset
@@ -48,6 +48,7 @@ async def _fetch(sql: str) -> set[tuple]:
 
 TALLIES = [f'SELECT community_id, category, status, urgency, n FROM "{TABLE}"',
            f'SELECT month, community_id, category, status, n FROM "{MONTH_TABLE}"',
+           f'SELECT dekad, community_id, category, status, n FROM "{DEKAD_TABLE}"',
            f'SELECT day, community_id, category, status, n FROM "{DAY_TABLE}"']
 
 
@@ -116,13 +117,37 @@ async def test_the_tallies_equal_a_recount_after_random_writes(db):
 
 
 @postgres_only
-async def test_a_need_is_tallied_in_its_hangzhou_month(db):
+async def test_migration_0007_upgrades_the_tallies_of_0006(db):
+    conn = connections.get("default")
+    await _world(random.Random(4), 40)
+    # the tallies as migration 0006 left them: BIGINT counts, no dekad tally, a trigger that keeps none
+    for statement in (f'DROP TABLE "{DEKAD_TABLE}"', f'ALTER TABLE "{MONTH_TABLE}" ALTER COLUMN "n" TYPE BIGINT',
+                      f'ALTER TABLE "{DAY_TABLE}" ALTER COLUMN "n" TYPE BIGINT',
+                      "CREATE OR REPLACE FUNCTION linli_need_tally() RETURNS trigger LANGUAGE plpgsql AS "
+                      "$$ BEGIN RETURN NULL; END $$"):
+        await conn.execute_script(statement)
+    for _ in range(2):  # idempotent
+        async with in_transaction() as tx:
+            for statement in DEKAD_UPGRADE_SQL:
+                await tx.execute_script(statement)
+    types = await _fetch("SELECT table_name, data_type FROM information_schema.columns WHERE column_name = 'n' "
+                         f"AND table_name IN ('{MONTH_TABLE}', '{DEKAD_TABLE}', '{DAY_TABLE}')")
+    assert types == {(MONTH_TABLE, "integer"), (DEKAD_TABLE, "integer"), (DAY_TABLE, "integer")}
+    await _random_writes(random.Random(6), await Area.all(), 10)  # the new trigger keeps the dekads too
+    tallies, counted = await _tallies(), await recount()
+    assert tallies[2] == counted[2] and len(tallies[2]) > 3
+
+
+@postgres_only
+async def test_a_need_is_tallied_in_its_hangzhou_month_dekad_and_day(db):
     here = await Area.create(name="和睦社区", kind=AreaKind.COMMUNITY)
     someone = await make_resident(here)
     await make_need(someone, created_at=datetime(2026, 3, 31, 16, 30, tzinfo=UTC))  # 1 April 00:30 in Hangzhou
     await make_need(someone, created_at=datetime(2026, 3, 31, 15, 30, tzinfo=UTC))  # 31 March 23:30 in Hangzhou
     months = await _fetch(f'SELECT month, n FROM "{MONTH_TABLE}" WHERE n <> 0')  # created now, then moved
     assert months == {(date(2026, 3, 1), 1), (date(2026, 4, 1), 1)}
+    dekads = await _fetch(f'SELECT dekad, n FROM "{DEKAD_TABLE}" WHERE n <> 0')
+    assert dekads == {(date(2026, 3, 21), 1), (date(2026, 4, 1), 1)}
     days = await _fetch(f'SELECT day, n FROM "{DAY_TABLE}" WHERE n <> 0')
     assert days == {(date(2026, 3, 31), 1), (date(2026, 4, 1), 1)}
 
@@ -190,13 +215,17 @@ def _periods(rng: random.Random) -> list[tuple[datetime | None, datetime | None]
                (datetime(2026, 2, 10, tzinfo=HANGZHOU), datetime(2026, 2, 20, tzinfo=HANGZHOU)),
                (datetime(2026, 2, 10, 9, tzinfo=HANGZHOU), datetime(2026, 2, 10, 18, tzinfo=HANGZHOU)),
                (datetime(2026, 2, 10, 9, tzinfo=HANGZHOU), datetime(2026, 2, 11, 18, tzinfo=HANGZHOU)),
-               (datetime(2026, 1, 20, 9, tzinfo=HANGZHOU), datetime(2026, 3, 11, 18, tzinfo=HANGZHOU))]
+               (datetime(2026, 1, 20, 9, tzinfo=HANGZHOU), datetime(2026, 3, 11, 18, tzinfo=HANGZHOU)),
+               # ends near the next dekad or month (read as it minus what follows) and in mid-dekad
+               (datetime(2026, 2, 9, 20, tzinfo=HANGZHOU), datetime(2026, 3, 30, 22, tzinfo=HANGZHOU)),
+               (datetime(2026, 2, 6, 12, tzinfo=HANGZHOU), datetime(2026, 3, 6, 12, tzinfo=HANGZHOU)),
+               (datetime(2026, 2, 28, 23, tzinfo=HANGZHOU), datetime(2026, 4, 20, 1, tzinfo=HANGZHOU))]
     periods += [(rng.choice([None, *moments]), rng.choice([None, *moments])) for _ in range(40)]
     return periods
 
 
 @postgres_only
-async def test_statistics_from_the_monthly_tally_equal_counting_the_needs(db):
+async def test_statistics_from_the_period_tallies_equal_counting_the_needs(db):
     rng = random.Random(5)
     communities = await _world(rng, 90)
     await _random_writes(rng, communities, 15)
@@ -207,17 +236,6 @@ async def test_statistics_from_the_monthly_tally_equal_counting_the_needs(db):
             assert sorted(tallied) == sorted(await _counted(chosen, since, until)), (since, until, chosen)
             compared += bool(tallied)
     assert compared > 60
-
-
-def test_a_period_starts_at_the_next_whole_hangzhou_day_or_month():
-    def starts(moment: datetime) -> tuple[str, str]:
-        return next_start(moment, day=True).isoformat(), next_start(moment, day=False).isoformat()
-
-    assert starts(datetime(2026, 2, 1, tzinfo=HANGZHOU)) == ("2026-02-01", "2026-02-01")
-    assert starts(datetime(2026, 1, 31, 16, 0, tzinfo=UTC)) == ("2026-02-01", "2026-02-01")  # Hangzhou midnight
-    assert starts(datetime(2026, 1, 31, 16, 0, 1, tzinfo=UTC)) == ("2026-02-02", "2026-03-01")
-    assert starts(datetime(2026, 12, 5, tzinfo=HANGZHOU)) == ("2026-12-05", "2027-01-01")
-    assert starts(datetime(2026, 12, 31, 23, 59, tzinfo=HANGZHOU)) == ("2027-01-01", "2027-01-01")
 
 
 async def test_without_the_tallies_totals_and_statistics_count_the_needs(db):
