@@ -33,8 +33,13 @@ class Account(TimestampedModel):
         "models.Organization", related_name="accounts", null=True, on_delete=fields.SET_NULL,
         description="The organization an org admin manages",
     )
-    area_ids = fields.JSONField(default=list, description="Communities a staff member serves, empty for all")
+    area_ids = fields.JSONField(
+        default=list, description="Communities (a subdistrict: with its communities) a staff member serves, none "
+        "when empty (a centre admin serves all whatever this holds)")
     token_version = fields.IntField(default=0, description="Bumped to revoke every token issued before")
+    ended_sessions = fields.JSONField(
+        default=dict, description="Sign-ins ended (logout, a reused refresh token) within an access token's "
+        "lifetime (refresh family: when), whose access tokens stop at once")
     last_login_at = fields.DatetimeField(null=True)
 
     class Meta:

@@ -1,9 +1,11 @@
 """Bearer tokens: short-lived signed access tokens and rotating, revocable refresh tokens.
 
 - Access token: a JWT (HS256, signed with the service's secret key) valid 15 minutes with the claims
-  ``sub`` (account id), ``role``, ``ver`` (the account's ``token_version``), ``jti``, ``iat``, ``exp``
-  and ``iss`` = ``linli``. Every request compares ``ver`` with the account row, so bumping the version
-  (ban) kills all of an account's access tokens at once.
+  ``sub`` (account id), ``role``, ``ver`` (the account's ``token_version``), ``fam`` (its sign-in: the
+  refresh family), ``jti``, ``iat``, ``exp`` and ``iss`` = ``linli``. Every request compares ``ver`` with
+  the account row, so bumping the version (ban) kills all of an account's access tokens at once; and
+  looks ``fam`` up in the account's ``ended_sessions``, so a logout (or a stolen refresh token's reuse)
+  stops that sign-in's access tokens at once too, on every worker (the account row changed).
 - Refresh token: 32 random bytes (URL-safe text) valid 30 days, stored only as its SHA-256 digest.
   Each use rotates it: the old one is revoked and replaced by a new one of the same family. Presenting
   an already rotated token means it was stolen or replayed: the whole family is revoked.
@@ -42,6 +44,7 @@ class AccessClaims:
     version: int
     token_id: str
     expires_at: datetime
+    family: str | None = None  # the sign-in (refresh family); None for a token issued outside one
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +66,17 @@ def digest(secret_text: str) -> str:
     return hashlib.sha256(secret_text.encode()).hexdigest()
 
 
-def issue_access_token(account: Account, secret_key: str, now: datetime | None = None) -> tuple[str, datetime]:
-    """A signed access token for ``account`` and its expiry."""
+def issue_access_token(account: Account, secret_key: str, now: datetime | None = None,
+                       family: str | None = None) -> tuple[str, datetime]:
+    """A signed access token for ``account`` (of the sign-in ``family``) and its expiry."""
     issued = (now or _now()).replace(microsecond=0)
     expires = issued + ACCESS_TTL
     claims = {
         "sub": str(account.id), "role": str(account.role), "ver": account.token_version,
         "jti": uuid.uuid4().hex, "iat": issued, "exp": expires, "iss": ISSUER,
     }
+    if family is not None:
+        claims["fam"] = family
     return jwt.encode(claims, secret_key, algorithm=ALGORITHM), expires
 
 
@@ -102,6 +108,7 @@ def _decode_access_token(token: str, secret_key: str) -> AccessClaims:
         return AccessClaims(
             account_id=int(claims["sub"]), role=str(claims["role"]), version=int(claims["ver"]),
             token_id=str(claims["jti"]), expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            family=str(claims["fam"]) if "fam" in claims else None,
         )
     except jwt.ExpiredSignatureError:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "The access token has expired: refresh it.") from None
@@ -116,11 +123,12 @@ async def issue_tokens(account: Account, secret_key: str, user_agent: str = "", 
 
 
 async def _issue(account: Account, secret_key: str, user_agent: str, family: str | None) -> tuple[TokenPair, int]:
-    access, access_expires = issue_access_token(account, secret_key)
+    family = family or uuid.uuid4().hex
+    access, access_expires = issue_access_token(account, secret_key, family=family)
     refresh = secrets.token_urlsafe(32)
     refresh_expires = _now() + REFRESH_TTL
     row = await RefreshToken.create(
-        account_id=account.id, token_hash=digest(refresh), family=family or uuid.uuid4().hex,
+        account_id=account.id, token_hash=digest(refresh), family=family,
         expires_at=refresh_expires, user_agent=(user_agent or "")[:120],
     )
     return TokenPair(access, access_expires, refresh, refresh_expires), row.id
@@ -132,7 +140,7 @@ async def rotate_refresh_token(token: str, secret_key: str, user_agent: str = ""
     if row is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "This refresh token is not valid: sign in again.", "refreshToken")
     if row.replaced_by_id is not None:
-        await revoke_family(row.family)
+        await end_session(row.account_id, row.family)
         raise DomainError(ErrorCode.UNAUTHENTICATED,
                           "This refresh token was already used: every session of this sign-in has been ended.",
                           "refreshToken")
@@ -164,13 +172,29 @@ async def revoke_refresh_token_family(token: str) -> bool:
     row = await RefreshToken.get_or_none(token_hash=digest(token or ""))
     if row is None:
         return False
-    await revoke_family(row.family)
+    await end_session(row.account_id, row.family)
     return True
 
 
-async def revoke_family(family: str) -> None:
-    """Revoke every still-valid token of one rotation family."""
-    await RefreshToken.filter(family=family, revoked_at=None).update(revoked_at=_now())
+async def end_session(account_id: int, family: str) -> None:
+    """End one sign-in: revoke every still-valid refresh token of its family, and stop its access tokens by
+    noting the family on the account (sign-ins ended longer ago than an access token lives are forgotten)."""
+    now = _now()
+    async with in_transaction():
+        await RefreshToken.filter(family=family, revoked_at=None).update(revoked_at=now)
+        account = await Account.select_for_update().get_or_none(id=account_id)  # two logouts at once: both kept
+        if account is None:
+            return
+        recent = now - ACCESS_TTL - timedelta(seconds=LEEWAY_SECONDS)
+        ended = {name: when for name, when in (account.ended_sessions or {}).items()
+                 if datetime.fromisoformat(when) > recent}
+        ended[family] = now.isoformat()
+        await Account.filter(id=account_id).update(ended_sessions=ended)
+
+
+def session_ended(account: object, claims: AccessClaims) -> bool:
+    """Whether the access token's sign-in was ended (``account``: the row or model, with ``ended_sessions``)."""
+    return claims.family is not None and claims.family in (getattr(account, "ended_sessions", None) or ())
 
 
 async def revoke_account_refresh_tokens(account_id: int) -> None:

@@ -1,12 +1,14 @@
 """Building a request's :class:`~resolvers.access.Viewer` from a bearer token or a partner API key.
 
-Rules (each request reads the account or key row once, and nothing is cached across requests, so a
-ban or a revocation takes effect on the very next request):
+Rules (each request reads the account or key row once, or on PostgreSQL finds the account its worker kept
+until PostgreSQL announced a change, :mod:`resolvers.account_cache`; so a ban, a revocation or a logout takes
+effect on the very next request):
 
 - Bearer token: the JWT must verify, its account must exist, be ACTIVE and have the token's ``ver``
-  as its ``token_version``. The viewer takes the account's role, id and links: ``resident_id`` and
-  ``professional_id`` as stored, ``organization_id`` only for an ORG_ADMIN, ``area_ids`` only for STAFF
-  (a CENTRE_ADMIN has none: all areas).
+  as its ``token_version``, and the token's sign-in must not be among the account's ``ended_sessions``.
+  The viewer takes the account's role, id and links: ``resident_id`` and ``professional_id`` as stored,
+  ``organization_id`` only for an ORG_ADMIN, ``area_ids`` only for STAFF (a CENTRE_ADMIN has none: all
+  areas).
 - API key: its digest must match an unrevoked, unexpired key of an ACTIVE organization. The viewer is
   a PARTNER with that ``organization_id``, the key's ``scopes`` and ``api_key_id``.
 """
@@ -24,11 +26,11 @@ from resolvers.access import Viewer
 from resolvers.account_cache import ACCOUNTS
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.rows import Row, query_rows
-from resolvers.tokens import decode_access_token, digest
+from resolvers.tokens import decode_access_token, digest, session_ended
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 ACCOUNT_SQL = ('SELECT "id", "role", "status", "resident_id", "professional_id", "organization_id", "area_ids", '
-               '"token_version" FROM "account" WHERE "id" = $1')
+               '"token_version", "ended_sessions" FROM "account" WHERE "id" = $1')
 #: On PostgreSQL the staff's child-data approvals come with the account: one statement per request, not two.
 ACCOUNT_WITH_APPROVALS_SQL = ACCOUNT_SQL.replace(' FROM "account"', ', ARRAY(SELECT c."child_id" FROM '
                                                  '"child_data_approval" c WHERE c."staff_account_id" = "account"."id" '
@@ -74,6 +76,8 @@ async def viewer_for_access_token(token: str, secret_key: str, client_ip: str = 
         raise DomainError(ErrorCode.UNAUTHENTICATED, "The access token was revoked: sign in again.")
     if account.status == AccountStatus.BANNED:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "This account is banned.")
+    if session_ended(account, claims):
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "This sign-in was ended (logged out): sign in again.")
     return viewer_of_account(account, client_ip)
 
 

@@ -88,6 +88,43 @@ async def test_logout_revokes_the_refresh_family_only(gql):
     assert unknown == {"ok": False, "errors": [{"code": "UNAUTHENTICATED"}]}
 
 
+async def test_logout_stops_that_sign_ins_access_tokens_at_once(gql):
+    account = await make_account(AccountRole.STAFF, "staff1")
+    phone, laptop = await staff_tokens(gql, "staff1"), await staff_tokens(gql, "staff1")
+    outside, _ = issue_access_token(account, DEV_SECRET)  # a token of no sign-in: only expiry and bans end it
+    for tokens in (phone, laptop):
+        assert (await gql.ok(ME, headers=bearer(tokens["accessToken"])))["me"]["username"] == "staff1"
+    assert (await gql.ok(LOGOUT, {"token": phone["refreshToken"]}))["logout"]["ok"] is True
+    body = await gql.execute(ME, headers=bearer(phone["accessToken"]))
+    assert body["data"] is None and _codes(body) == ["UNAUTHENTICATED"]
+    assert "logged out" in body["errors"][0]["message"]
+    for token in (laptop["accessToken"], outside):  # the other sign-in goes on
+        assert (await gql.ok(ME, headers=bearer(token)))["me"]["username"] == "staff1"
+    rotated = (await gql.ok(REFRESH, {"token": laptop["refreshToken"]}))["tokenRefresh"]["tokens"]
+    assert (await gql.ok(ME, headers=bearer(rotated["accessToken"])))["me"]["username"] == "staff1"
+
+
+async def test_a_reused_refresh_token_stops_the_sign_ins_access_tokens(gql):
+    await make_account(AccountRole.STAFF, "staff1")
+    first = await staff_tokens(gql, "staff1")
+    thief = (await gql.ok(REFRESH, {"token": first["refreshToken"]}))["tokenRefresh"]["tokens"]
+    assert (await gql.ok(ME, headers=bearer(thief["accessToken"])))["me"]["username"] == "staff1"
+    await gql.ok(REFRESH, {"token": first["refreshToken"]})  # the owner's copy, already rotated: theft
+    for token in (first["accessToken"], thief["accessToken"]):
+        assert _codes(await gql.execute(ME, headers=bearer(token))) == ["UNAUTHENTICATED"]
+
+
+async def test_an_account_forgets_sign_ins_ended_longer_ago_than_a_token_lives(gql):
+    account = await make_account(AccountRole.STAFF, "staff1")
+    long_ago = (datetime.now(UTC) - timedelta(minutes=16)).isoformat()
+    await Account.filter(id=account.id).update(ended_sessions={"old-family": long_ago})
+    for _ in range(2):
+        tokens = await staff_tokens(gql, "staff1")
+        await gql.ok(LOGOUT, {"token": tokens["refreshToken"]})
+    ended = (await Account.get(id=account.id)).ended_sessions
+    assert len(ended) == 2 and "old-family" not in ended
+
+
 async def test_ban_kills_existing_access_and_refresh_tokens_at_once(gql):
     _, admin = await signed_in_admin(gql)
     staff = await make_account(AccountRole.STAFF, "staff1")

@@ -30,7 +30,7 @@ from models.enums import AccountRole, NeedStatus
 from resolvers.tokens import issue_access_token
 from tests.conftest import BACKEND, drop_database, fresh_database_url
 from tests.factories import make_areas
-from tests.factories_accounts import bearer, make_account
+from tests.factories_accounts import PASSWORD, STAFF_LOGIN, bearer, make_account
 from tests.factories_people import make_organization
 from tests.factories_residents import gid, iso, make_need, make_resident, soon
 
@@ -45,6 +45,7 @@ RENAME = """mutation($id: ID!, $name: String!) { organizationUpdate(id: $id, inp
   organization { name } errors { code } } }"""
 BAN = "mutation($id: ID!) { accountBan(id: $id) { account { status } errors { code } } }"
 ME = "{ me { username } }"
+LOGOUT = "mutation($token: String!) { logout(refreshToken: $token) { ok } }"
 CREATE = """mutation($input: NeedCreateInput!, $key: String) { needCreate(input: $input, idempotencyKey: $key) {
   need { id title } errors { field code } } }"""
 
@@ -165,3 +166,21 @@ async def test_a_ban_on_one_worker_ends_the_account_on_the_other(city, workers):
         assert asyncio.get_running_loop().time() - started < 2, "B still serves the banned account"
         await asyncio.sleep(0.01)
     assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_logout_on_one_worker_ends_the_sign_in_on_the_other(city, workers):
+    """Signing in and out are anonymous requests: sent from 127.0.0.3, whose rate budget is untouched."""
+    a, b, _ = workers
+    login = await post(a, STAFF_LOGIN, {"username": "admin-1", "password": PASSWORD}, local_address="127.0.0.3")
+    tokens = login["data"]["staffLogin"]["tokens"]
+    signed_in = bearer(tokens["accessToken"])
+    for _ in range(3):  # B keeps the account it read
+        assert (await post(b, ME, headers=signed_in))["data"]["me"]["username"] == "admin-1"
+    out = await post(a, LOGOUT, {"token": tokens["refreshToken"]}, local_address="127.0.0.3")
+    assert out["data"]["logout"] == {"ok": True}
+    started = asyncio.get_running_loop().time()
+    while ((refused := await post(b, ME, headers=signed_in, local_address="127.0.0.3")).get("data") or {}).get("me"):
+        assert asyncio.get_running_loop().time() - started < 2, "B still serves the ended sign-in"
+        await asyncio.sleep(0.01)
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await post(b, ME, headers=city["headers"][1]))["data"]["me"]["username"] == "admin-1"  # not a ban
