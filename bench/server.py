@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -64,6 +65,10 @@ class Server:
                "LINLI_ENV": "development", "LINLI_DEMO_DATA": "0", "LINLI_LOG_LEVEL": "WARNING", **SERVER_LIMITS,
                **self.env}
         cpus = {self.cpu} if self.cpu is not None and self.cpu < (os.cpu_count() or 1) else None
+        with socket.socket() as probe:  # else the health check below would be answered by whoever holds it
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"port {self.port} is in use (a server left running by an interrupted "
+                                   "benchmark?): stop it, or choose other ports with --port")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env,
@@ -72,6 +77,9 @@ class Server:
         base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.process = None
+                raise RuntimeError(f"the server on port {self.port} exited at start: its output is above")
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     return base
