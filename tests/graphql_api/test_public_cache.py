@@ -1,7 +1,10 @@
 """The public read cache: repeated public reads skip the database, and a write is seen at once after it."""
 
-from graphql_api.public_cache import ALL_TABLES, tables_written
+from graphql_api.public_cache import ALL_TABLES, PublicCache, PublicReads, tables_written
 from graphql_api.schema import schema
+from graphql_api.settings import Settings
+from models import Professional
+from resolvers.rows import rows_by_id
 from tests.factories import gid, make_areas, make_hub
 from tests.factories_accounts import signed_in_admin
 from tests.factories_people import make_professional
@@ -52,3 +55,21 @@ def test_every_mutation_names_the_public_tables_it_may_write():
     assert tables_written("needCreate") == tables_written("matchPropose") == ()
     assert tables_written("someFutureMutation") == ALL_TABLES  # unknown: everything is invalidated
     assert all(set(tables_written(name)) <= set(ALL_TABLES) for name in names)
+
+
+async def test_rows_kept_in_memory_share_nothing_mutable_between_requests(db):
+    professional = await make_professional()
+    shared = PublicCache(Settings(env="test", redis_url=""))
+    try:
+        def load(ids):
+            return rows_by_id(Professional, ids)
+
+        first = (await PublicReads(shared).rows("professional", [professional.id], load))[professional.id]
+        first.categories.append("CHANGED IN PLACE")  # a request that misuses its row
+        for _ in range(2):  # read from the cache: a fresh copy each time
+            again = (await PublicReads(shared).rows("professional", [professional.id], load))[professional.id]
+            assert "CHANGED IN PLACE" not in again.categories
+            assert list(again.categories) == list(professional.categories) and again.name == professional.name
+            again.categories.append("CHANGED IN PLACE")
+    finally:
+        await shared.close()

@@ -105,7 +105,7 @@ async def test_a_write_on_one_worker_is_read_at_once_on_the_other(city, workers)
     before = await post(b, DIRECTORY, headers=headers)
     assert before["data"]["organizations"]["edges"][0]["node"]["name"] == "和睦助老服务社"
     store = aioredis.from_url(REDIS_URL)
-    cached = [key async for key in store.scan_iter(f"{namespace}:page:*")]
+    cached = [key async for key in store.scan_iter(f"{namespace}*:page:*")]
     await store.aclose()
     assert cached, "B kept the directory page in the shared cache"
     organization = gid("Organization", city["organization"].id)
