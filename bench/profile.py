@@ -78,7 +78,7 @@ async def profile(args: argparse.Namespace, shape: Shape) -> None:
     await conn.close()
     limits = Limits(rate_points=10**9, max_cost=int(SERVER_LIMITS["LINLI_MAX_COST"]))
     settings = Settings(database_url=args.database_url, secret_key=BENCH_SECRET, limits=limits,
-                        public_cache=args.cached, load_demo_data=False)
+                        public_cache=args.cached, load_demo_data=False, redis_url=args.redis_url)
     await Tortoise.init(config=settings.tortoise_config(statement_timeout=True), _enable_global_fallback=True)
     headers = {"Authorization": f"Bearer {await staff_token()}"}
     app = create_app(settings, manage_database=False)
@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--redis-url", default=None, help="the shared cache (default: this process's memory)")
     parser.add_argument("--cached", action="store_true")
     parser.add_argument("--callers", help="also print the callers of the functions matching this pattern")
     parser.add_argument("--runs", type=int, default=1, help="measure this many times (all: the best is shown)")

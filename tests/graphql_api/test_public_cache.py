@@ -1,13 +1,16 @@
 """The public read cache: repeated public reads skip the database, and a write is seen at once after it."""
 
+import uuid
+
 from graphql_api.public_cache import ALL_TABLES, PublicCache, PublicReads, tables_written
 from graphql_api.schema import schema
 from graphql_api.settings import Settings
 from models import Professional
-from resolvers.rows import rows_by_id
+from resolvers.rows import Row, rows_by_id
 from tests.factories import gid, make_areas, make_hub
 from tests.factories_accounts import signed_in_admin
 from tests.factories_people import make_professional
+from tests.graphql_api.test_cache import REDIS_URL
 
 DIRECTORY = """{ organizations(first: 50) { totalCount edges { node { id name
   memberships(first: 10) { totalCount edges { node { professional { name profession } } } } } } } }"""
@@ -73,3 +76,55 @@ async def test_rows_kept_in_memory_share_nothing_mutable_between_requests(db):
             again.categories.append("CHANGED IN PLACE")
     finally:
         await shared.close()
+
+
+async def test_workers_keep_redis_entries_yet_read_every_write_and_lost_generations_never_return(db):
+    """Two workers' caches on one real Redis: each keeps what it read in its own memory, a write through one is
+    read by the other at once (a new generation, a new key), and generations lost with Redis start anew."""
+    namespace = f"linli-test-{uuid.uuid4().hex}"
+    settings = Settings(env="test", redis_url=REDIS_URL, cache_namespace=namespace)
+    one, other = PublicCache(settings), PublicCache(settings)
+    rows = {}
+    loads = []
+
+    async def load(ids):
+        loads.append(list(ids))
+        return {i: Row(dict(rows[i])) for i in ids}
+
+    try:
+        rows[1] = {"id": 1, "name": "和睦助老服务社"}
+        assert (await PublicReads(one).rows("organization", [1], load))[1].name == "和睦助老服务社"
+        assert (await PublicReads(other).rows("organization", [1], load))[1].name == "和睦助老服务社"
+        assert loads == [[1]]  # the second worker found it in Redis
+        redis_reads = await _count_redis_gets(other, lambda: PublicReads(other).rows("organization", [1], load))
+        assert redis_reads == ["gen:organization"]  # kept in the worker: only the generation is read
+        rows[1] = {"id": 1, "name": "和睦为老服务中心"}
+        await one.bump(["organization"])  # a write through the first worker
+        assert (await PublicReads(other).rows("organization", [1], load))[1].name == "和睦为老服务中心"
+        before = (await one.generations(["organization"]))[0]
+        await one.cache.clear()  # Redis lost everything (a restart without persistence)
+        after = (await other.generations(["organization"]))[0]
+        assert after > before  # the old keys, still kept in the workers' memory, are never read again
+        rows[1] = {"id": 1, "name": "和睦社区服务中心"}
+        assert (await PublicReads(other).rows("organization", [1], load))[1].name == "和睦社区服务中心"
+    finally:
+        await one.cache.clear()
+        await one.close()
+        await other.close()
+
+
+async def _count_redis_gets(cache: PublicCache, read) -> list[str]:
+    """The keys a read asks Redis for."""
+    asked = []
+    original = cache.cache.multi_get
+
+    async def multi_get(keys, *args, **kwargs):
+        asked.extend(k.split("|")[0] for k in keys)
+        return await original(keys, *args, **kwargs)
+
+    cache.cache.multi_get = multi_get
+    try:
+        await read()
+    finally:
+        cache.cache.multi_get = original
+    return asked
