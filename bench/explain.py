@@ -45,7 +45,7 @@ from bench.run import DEFAULT_URL
 from bench.server import BENCH_SECRET, staff_token
 from bench.shapes import SHAPES, global_id
 from graphql_api.app import create_app
-from graphql_api.settings import Limits, Settings
+from graphql_api.settings import SESSION_SETTINGS, Limits, Settings
 
 NEED_LIST = """query($filter: NeedFilter, $order: NeedOrder!) {
   needs(filter: $filter, orderBy: $order, first: 50) { totalCount edges { node { id } } } }"""
@@ -256,7 +256,7 @@ async def explain(url: str, statements: dict[str, list[list]], generic: bool = F
     ``generic``: planned without the values (``plan_cache_mode = force_generic_plan``), as PostgreSQL may plan
     a prepared statement (asyncpg prepares each one) after its fifth run.
     """
-    conn = await asyncpg.connect(seed_city.asyncpg_url(url))
+    conn = await asyncpg.connect(seed_city.asyncpg_url(url), server_settings=SESSION_SETTINGS)  # as the app's
     await conn.execute(f"SET plan_cache_mode = {'force_generic_plan' if generic else 'auto'}")
     big = {row["relname"] for row in await conn.fetch(
         "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > $1", BIG_TABLE_ROWS)}

@@ -290,14 +290,24 @@ class Settings:
         connection = expand_db_url(url)
         connection["credentials"]["reset"] = keep_session
         server_settings = connection["credentials"].setdefault("server_settings", {})
-        server_settings["jit"] = "off"  # short statements: JIT compiling them costs more than it saves
-        # asyncpg prepares every statement, and after five runs PostgreSQL may keep one generic plan for all
-        # values: for the matching pre-filter and the need list (partial indexes chosen by the values) such a
-        # plan was up to 20 times slower for some values. Planning each run costs far less than that.
-        server_settings["plan_cache_mode"] = "force_custom_plan"
+        server_settings.update(SESSION_SETTINGS)
         if statement_timeout:
             server_settings["statement_timeout"] = str(self.limits.statement_timeout_ms)
         return connection
+
+
+SESSION_SETTINGS = {
+    "jit": "off",  # short statements: JIT compiling them costs more than it saves
+    # asyncpg prepares every statement, and after five runs PostgreSQL may keep one generic plan for all
+    # values: for the matching pre-filter and the need list (partial indexes chosen by the values) such a
+    # plan was up to 20 times slower for some values. Planning each run costs far less than that.
+    "plan_cache_mode": "force_custom_plan",
+    # the API's statements are short and many run at once: starting a parallel plan's workers took ~5 ms (a
+    # 2 ms statistics statement took 9 ms), and the workers take the cores other requests need. The console's
+    # reports, long scans of a season of needs, ask for them again (resolvers.reports.sql).
+    "max_parallel_workers_per_gather": "0",
+}
+"""The session settings of the app's PostgreSQL connections (``bench.explain`` explains with them too)."""
 
 
 async def keep_session(connection: object) -> None:

@@ -29,6 +29,9 @@ WORK_MEM = "128MB"
 #: city the slowest statement (the provider totals) takes 4 to 9 s on a busy two-core server, the need timings
 #: about 2 s (``bench.reports_bench``). GraphQL reports still end at the operation's time limit.
 STATEMENT_TIMEOUT = "15s"
+#: Parallel workers a report statement may use (PostgreSQL's default; the API's connections use none:
+#: ``graphql_api.settings.SESSION_SETTINGS``): a report scans a season of a city's needs.
+PARALLEL_WORKERS = 2
 
 
 class ReportStatement(Statement):
@@ -39,13 +42,14 @@ class ReportStatement(Statement):
         super().__init__(connections.get(self.connection_name))
 
     async def rows(self, text: str) -> list[dict[str, Any]]:
-        """Run the statement (on PostgreSQL in its own transaction with :data:`WORK_MEM` and
-        :data:`STATEMENT_TIMEOUT`); its rows as dicts."""
+        """Run the statement (on PostgreSQL in its own transaction with :data:`WORK_MEM`,
+        :data:`STATEMENT_TIMEOUT` and :data:`PARALLEL_WORKERS`); its rows as dicts."""
         if not self.postgres:
             return await super().rows(text)
         async with in_transaction(self.connection_name) as conn:
             await conn.execute_script(f"SET LOCAL work_mem = '{WORK_MEM}'; "
-                                      f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'")
+                                      f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; "
+                                      f"SET LOCAL max_parallel_workers_per_gather = {PARALLEL_WORKERS}")
             return await conn.execute_query_dict(text, self.params)
 
     def key(self, column: str) -> str:
