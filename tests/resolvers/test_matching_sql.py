@@ -287,3 +287,26 @@ async def test_the_apps_connections_plan_every_statement_for_its_values():
     finally:
         await client.close()
     assert [(r["generic_plans"], r["custom_plans"]) for r in rows] == [(0, 8)]
+
+
+async def test_the_apps_connections_start_no_parallel_workers_but_reports_do(db):
+    """A parallel plan's workers took longer to start than the API's short statements run; reports, long scans,
+    still use them."""
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient
+
+    from graphql_api.settings import Settings
+    from resolvers.reports.sql import PARALLEL_WORKERS, ReportStatement
+    from tests.conftest import POSTGRES_URL
+
+    name = (await _derived("SELECT current_database() AS name"))[0]["name"]
+    credentials = Settings(database_url=f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}").tortoise_config()[
+        "connections"]["default"]["credentials"]
+    client = AsyncpgDBClient(connection_name="workers", **credentials)
+    await client.create_connection(with_db=True)
+    try:
+        async with client.acquire_connection() as conn:
+            assert await conn.fetchval("SHOW max_parallel_workers_per_gather") == "0"
+    finally:
+        await client.close()
+    report = await ReportStatement().rows("SELECT current_setting('max_parallel_workers_per_gather') AS workers")
+    assert report == [{"workers": str(PARALLEL_WORKERS)}]
