@@ -15,6 +15,7 @@ Every choice gives the same exact answer; the costs only pick the cheapest. Pure
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import product
@@ -126,16 +127,16 @@ def plan(since: datetime | None, until: datetime | None, now: datetime) -> list[
     """The signed parts whose cells sum to the needs submitted in ``[since, until)`` (aware; None: no bound)."""
     if since is not None and until is not None and since >= until:
         return [Part(1, "need", since, since)]  # nothing: an empty range of needs
-    best: tuple[float, list[Part]] | None = None
-    if since is not None and until is not None:  # a short period: the needs themselves
-        hours = max(0.0, (min(until, max(since, now)) - since).total_seconds() / 3600)
-        best = (COSTS["hour"] * hours, [Part(1, "need", since, until)])
-    for start, end in product(_chains(since) if since is not None else [None],
-                              _chains(until) if until is not None else [None]):
-        cost = _months_cost(start, end) + sum(chain.cost(now) for chain in (start, end) if chain is not None)
-        if best is None or cost < best[0]:
-            best = (cost, _parts(start, end))
-    return best[1]
+    best, chosen = math.inf, None
+    if since is not None and until is not None:  # a short period: the needs themselves, unless chains cost less
+        best = COSTS["hour"] * max(0.0, (min(until, max(since, now)) - since).total_seconds() / 3600)
+    starts = [(chain, chain.cost(now)) for chain in _chains(since)] if since is not None else [(None, 0.0)]
+    ends = [(chain, chain.cost(now)) for chain in _chains(until)] if until is not None else [(None, 0.0)]
+    for (start, start_cost), (end, end_cost) in product(starts, ends):
+        cost = _months_cost(start, end) + start_cost + end_cost
+        if cost < best:
+            best, chosen = cost, (start, end)
+    return _parts(*chosen) if chosen is not None else [Part(1, "need", since, until)]
 
 
 def _parts(since: _Chain | None, until: _Chain | None) -> list[Part]:
