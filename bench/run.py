@@ -252,11 +252,35 @@ async def main_async(args: argparse.Namespace) -> str:
         for step, i in enumerate(chosen, 1):
             shape = SHAPES[i]
             say(f"[{step}/{len(chosen)}] {shape.label}")
+            last_need = await newest_need(args) if shape.write else None
             rows.append(run_shape(shape, samples[i], account, servers, args, workdir))
+            if last_need is not None:
+                say(f"    removed the {await forget_needs_after(args, last_need):,} needs the run filed")
             g, r = rows[-1].graphql, rows[-1].raw
             say(f"    GraphQL {g.rps:,.0f} req/s, raw {r.rps:,.0f} req/s: {rows[-1].ratio:.0%}; "
                 f"{g.statements:.1f} statements per request; peak RSS {g.rss_mb:.0f} MB")
     return document(rows, context_lines(args, ceiling))
+
+
+async def newest_need(args: argparse.Namespace) -> int:
+    """The id of the city's newest need (a write shape's needs come after it)."""
+    conn = await asyncpg.connect(seed_city.asyncpg_url(args.database_url))
+    try:
+        return await conn.fetchval('SELECT COALESCE(MAX(id), 0) FROM "need"')
+    finally:
+        await conn.close()
+
+
+async def forget_needs_after(args: argparse.Namespace, last_need: int) -> int:
+    """Delete the needs filed after ``last_need`` (with their events; the tallies follow): the city stays as
+    seeded, so the next run's newest pages are not tens of thousands of identical benchmark needs."""
+    conn = await asyncpg.connect(seed_city.asyncpg_url(args.database_url))
+    try:
+        deleted = await conn.execute('DELETE FROM "need" WHERE id > $1', last_need)
+        await conn.execute('VACUUM ANALYZE "need"')
+        return int(deleted.split()[-1])
+    finally:
+        await conn.close()
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

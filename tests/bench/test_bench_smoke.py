@@ -9,18 +9,27 @@ PostgreSQL only; about a minute.
 
 from __future__ import annotations
 
+import asyncio
+import re
+
+import asyncpg
 import pytest
 
-from bench import run, write_cost
+from bench import run, seed_city, write_cost
 from bench.shapes import SHAPES
 from tests.conftest import BACKEND
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="the benchmark runs on PostgreSQL")
 
 
-def test_the_smoke_run_writes_a_table_of_every_shape(tmp_path):
+def test_the_smoke_run_writes_a_table_of_every_shape(tmp_path, capsys):
     output = tmp_path / "latest.md"
+    before = asyncio.run(_benchmark_needs())
     run.main(["--smoke", "--output", str(output)])
+    printed = capsys.readouterr()
+    removed = re.search(r"removed the ([\d,]+) needs the run filed", printed.out + printed.err)
+    assert removed and int(removed[1].replace(",", "")) > 0
+    assert asyncio.run(_benchmark_needs()) == before  # the city stays as it was
     report = output.read_text(encoding="utf-8")
     assert "Problems seen" not in report, report
     rows = [line for line in report.splitlines() if line.startswith("| ") and not line.startswith(("| shape", "| ---"))]
@@ -30,6 +39,20 @@ def test_the_smoke_run_writes_a_table_of_every_shape(tmp_path):
         graphql_rps, raw_rps, statements, rss = cells[1], cells[2], cells[8], cells[9]
         assert float(graphql_rps.replace(",", "")) > 0 and float(raw_rps.replace(",", "")) > 0, row
         assert float(statements.split(" / ")[1]) > 0 and float(rss) > 0, row
+
+
+async def _benchmark_needs() -> int:
+    """Needs filed by the needCreate shape (``bench.shapes``' title) in the smoke city; 0 before it exists."""
+    try:
+        conn = await asyncpg.connect(seed_city.asyncpg_url(run.SMOKE_URL))
+    except asyncpg.InvalidCatalogNameError:
+        return 0
+    try:
+        return await conn.fetchval("SELECT count(*) FROM need WHERE title = '助餐配送'")
+    except asyncpg.UndefinedTableError:
+        return 0
+    finally:
+        await conn.close()
 
 
 def test_the_write_cost_script_times_both_sides_and_leaves_the_tallies_exact(tmp_path, capsys):
