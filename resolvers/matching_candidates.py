@@ -229,10 +229,13 @@ def _row_rules(sql: Statement, ctx: NeedContext) -> list[str]:
         return rules
     valid = (f"c.verified_at IS NOT NULL AND (c.issued_on IS NULL OR c.issued_on <= {sql.day(ctx.first_day)}) "
              f"AND (c.expires_on IS NULL OR c.expires_on >= {sql.day(ctx.last_day)})")
+    # OFFSET 0 keeps PostgreSQL from turning the test into a join: for a few hundred candidates it then hashed
+    # every certificate of the city (a 10 ms plan instead of 6.5 ms of index probes, per candidate)
+    fence = " OFFSET 0" if sql.postgres else ""
     for kinds in groups:
         listed = ", ".join(sql.param(str(kind)) for kind in sorted(kinds))
         rules.append(f"EXISTS (SELECT 1 FROM certification c WHERE c.professional_id = p.id AND c.kind IN ({listed}) "
-                     f"AND {valid})")
+                     f"AND {valid}{fence})")
     return rules
 
 
