@@ -7,7 +7,8 @@ checks, in time linear in the document even when fragments spread fragments many
 - depth: how deeply fields nest (``{ a { b { c } } }`` has depth 2, the graphql-depth-limit convention),
   through fragments; introspection fields are not counted (introspection is closed in production);
 - aliases: how many aliased fields the operations select, a fragment's counted wherever it is spread;
-- input lists: list literals in the document and lists in the variables;
+- input lists: list literals in the document and lists in the variables (a variable's list at one of the
+  :data:`LONG_LISTS` input fields may hold that field's own number of items);
 - introspection: ``__schema`` and ``__type`` are refused in production except for centre admins.
 
 A document over a limit is refused with that limit's code without being validated or executed. The schema
@@ -27,12 +28,23 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInputType,
+    GraphQLSchema,
     InlineFragmentNode,
     ListValueNode,
     Node,
+    ObjectFieldNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    VariableDefinitionNode,
+    VariableNode,
     Visitor,
+    get_nullable_type,
+    is_input_object_type,
+    is_list_type,
+    type_from_ast,
     visit,
 )
 from graphql.validation.rules import overlapping_fields_can_be_merged as overlapping_fields
@@ -41,6 +53,7 @@ from strawberry.extensions import SchemaExtension
 from graphql_api.settings import Limits, Settings
 from resolvers.access import Role
 from resolvers.errors import ErrorCode
+from resolvers.match_assign import MAX_BATCH
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 DEFAULT_SETTINGS = Settings()
@@ -129,6 +142,58 @@ class _DocumentScan(Visitor):
             self.introspection = node
 
 
+LONG_LISTS: dict[tuple[str, str], int] = {("MatchAssignInput", "needIds"): MAX_BATCH}
+"""Input fields (type, field) whose lists, sent in variables, may hold more than ``limits.max_input_list``
+items: the batch assignment takes up to 2,000 needs (a list literal that long would pass no token limit)."""
+
+
+def variables_fit(schema: GraphQLSchema, document: DocumentNode, variables: dict, max_list: int) -> bool:
+    """Whether every list in ``variables`` holds at most ``max_list`` items, or its field's :data:`LONG_LISTS`
+    number; a variable the operations do not declare is held to ``max_list``."""
+    declared: dict[str, GraphQLInputType] = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            for variable in definition.variable_definitions or ():
+                input_type = type_from_ast(schema, variable.type)
+                if input_type is not None:
+                    declared[variable.variable.name.value] = input_type  # type: ignore[assignment]
+    allowed = _usage_allowances(schema, document, max_list)
+    return all(_fits(value, declared[name], allowed.get(name, max_list), max_list) if name in declared else
+               longest_list(value) <= max_list for name, value in variables.items())
+
+
+def _usage_allowances(schema: GraphQLSchema, document: DocumentNode, max_list: int) -> dict[str, int]:
+    """For each variable, the items its list may hold where the document uses it: a :data:`LONG_LISTS` field's
+    number when every use is that field's whole value (``needIds: $ids``), else ``max_list``."""
+    type_info, uses = TypeInfo(schema), {}
+
+    class Uses(Visitor):
+        def enter_variable(self, node: VariableNode, _key: Any, parent: Any, *_: Any) -> None:
+            if isinstance(parent, VariableDefinitionNode):
+                return
+            allowed, holder = max_list, get_nullable_type(type_info.get_parent_input_type())
+            if isinstance(parent, ObjectFieldNode) and is_input_object_type(holder):
+                allowed = LONG_LISTS.get((holder.name, parent.name.value), max_list)
+            uses[node.name.value] = min(uses.get(node.name.value, allowed), allowed)
+
+    visit(document, TypeInfoVisitor(type_info, Uses()))
+    return uses
+
+
+def _fits(value: Any, input_type: Any, allowed: int, max_list: int) -> bool:
+    """``value`` of ``input_type`` holds no list longer than allowed (``allowed`` for itself if a list)."""
+    input_type = get_nullable_type(input_type)
+    if is_list_type(input_type):
+        if not isinstance(value, list):
+            return longest_list(value) <= max_list  # a single value for a list: coerced later
+        return len(value) <= allowed and all(_fits(item, input_type.of_type, max_list, max_list) for item in value)
+    if is_input_object_type(input_type) and isinstance(value, dict):
+        fields = input_type.fields
+        return all(_fits(item, fields[name].type, LONG_LISTS.get((input_type.name, name), max_list), max_list)
+                   if name in fields else longest_list(item) <= max_list for name, item in value.items())
+    return longest_list(value) <= max_list  # a scalar, or a value of the wrong shape (validation refuses it)
+
+
 def longest_list(value: Any) -> int:
     """The length of the longest list anywhere inside a JSON value (without recursion)."""
     longest, pending = 0, [value]
@@ -149,25 +214,39 @@ MAX_REMEMBERED = 1024
 
 
 def limit_errors(
-    document: DocumentNode, variables: dict | None, limits: Limits, introspection: bool
+    document: DocumentNode, variables: dict | None, limits: Limits, introspection: bool,
+    schema: GraphQLSchema | None = None,
 ) -> Iterator[GraphQLError]:
-    """The limits this document (and its variables) break, each as a coded error."""
+    """The limits this document (and its variables) break, each as a coded error. Without the ``schema``, a
+    variable's list is never allowed past ``limits.max_input_list`` (:data:`LONG_LISTS` needs the types)."""
     key = (id(document), limits, introspection)
     if _WITHIN_LIMITS.get(key) is not document:
-        errors = list(_limit_errors(document, variables, limits, introspection))
+        errors = list(_limit_errors(document, variables, limits, introspection, schema))
         if not errors:  # the document and these variables pass: next time only variables are checked
             if len(_WITHIN_LIMITS) >= MAX_REMEMBERED:
                 _WITHIN_LIMITS.clear()
             _WITHIN_LIMITS[key] = document
         yield from errors
         return
-    if variables and longest_list(variables) > limits.max_input_list:
-        yield coded(ErrorCode.INPUT_LIST_TOO_LONG,
-                    f"Lists in arguments and variables have at most {limits.max_input_list} items.")
+    if _lists_too_long(document, variables, limits.max_input_list, schema):
+        yield coded(ErrorCode.INPUT_LIST_TOO_LONG, _too_long(limits.max_input_list))
+
+
+def _too_long(max_list: int) -> str:
+    longer = ", ".join(f"{type_name}.{field} {most:,}" for (type_name, field), most in LONG_LISTS.items())
+    return f"Lists in arguments and variables have at most {max_list} items (in variables: {longer})."
+
+
+def _lists_too_long(document: DocumentNode, variables: dict | None, max_list: int,
+                    schema: GraphQLSchema | None) -> bool:
+    if not variables or longest_list(variables) <= max_list:
+        return False
+    return schema is None or not variables_fit(schema, document, variables, max_list)
 
 
 def _limit_errors(
-    document: DocumentNode, variables: dict | None, limits: Limits, introspection: bool
+    document: DocumentNode, variables: dict | None, limits: Limits, introspection: bool,
+    schema: GraphQLSchema | None,
 ) -> Iterator[GraphQLError]:
     shape = SelectionShape(document)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -180,10 +259,10 @@ def _limit_errors(
                     f"each time they are spread); at most {limits.max_aliases} are allowed.")
     scan = _DocumentScan(limits.max_input_list)
     visit(document, scan)
-    too_long = f"Lists in arguments and variables have at most {limits.max_input_list} items."
+    too_long = _too_long(limits.max_input_list)
     if scan.long_list is not None:
         yield coded(ErrorCode.INPUT_LIST_TOO_LONG, too_long, scan.long_list)
-    if variables and longest_list(variables) > limits.max_input_list:
+    if _lists_too_long(document, variables, limits.max_input_list, schema):
         yield coded(ErrorCode.INPUT_LIST_TOO_LONG, too_long)
     if scan.introspection is not None and not introspection:
         yield coded(ErrorCode.INTROSPECTION_DISABLED, "Introspection is disabled.", scan.introspection)
@@ -210,7 +289,8 @@ class DocumentLimits(SchemaExtension):
         if context.graphql_document is not None and context.pre_execution_errors is None:
             viewer = getattr(context.context, "viewer", None)
             introspection = not settings.production or getattr(viewer, "role", None) is Role.CENTRE_ADMIN
-            errors = list(limit_errors(context.graphql_document, context.variables, settings.limits, introspection))
+            errors = list(limit_errors(context.graphql_document, context.variables, settings.limits, introspection,
+                                       context.schema._schema))
             if errors:
                 context.pre_execution_errors = errors
         # Read by graphql-core when its (synchronous) validation starts, right after this hook.

@@ -146,3 +146,24 @@ async def test_no_did_you_mean_hints(query, variables, hint):
         assert codes(response) == ["GRAPHQL_VALIDATION_FAILED"]
         message = response.json()["errors"][0]["message"]
         assert "Did you mean" not in response.text and hint not in message, message
+
+
+def test_only_a_batch_of_needs_may_be_longer_than_other_lists():
+    from graphql_api.limits import variables_fit
+    from graphql_api.schema import schema
+
+    def fits(query: str, variables: dict) -> bool:
+        return variables_fit(schema._schema, parse(query), variables, 100)
+
+    assign = "mutation($i: MatchAssignInput!) { matchAssign(input: $i) { written } }"
+    assert fits(assign, {"i": {"needIds": ["TmVlZDox"] * 2000, "dryRun": True}})
+    assert not fits(assign, {"i": {"needIds": ["TmVlZDox"] * 2001, "dryRun": True}})
+    by_variable = "mutation($ids: [ID!]!) { matchAssign(input: {needIds: $ids}) { written } }"
+    assert fits(by_variable, {"ids": ["TmVlZDox"] * 2000})
+    assert not fits(by_variable, {"ids": ["TmVlZDox"] * 2001})
+    twice = ("mutation($ids: [ID!]!) { matchAssign(input: {needIds: $ids}) { written } accountCreate(input: "
+             '{username: "a", password: "b", displayName: "c", role: STAFF, areaIds: $ids}) { errors { code } } }')
+    assert not fits(twice, {"ids": ["TmVlZDox"] * 101})  # also a list of communities: 100 at most
+    assert not fits("query($s: [NeedStatus!]) { needs(filter: {status: $s}) { totalCount } }",
+                    {"s": ["SUBMITTED"] * 101})
+    assert not fits(by_variable, {"ids": ["x"] * 50, "undeclared": [0] * 101})

@@ -81,3 +81,19 @@ async def test_only_open_needs_in_the_callers_communities_and_only_by_staff(gql_
     closed = await _assign(gql_as(centre_admin()), needs, dry=False)
     assert (closed["errors"][0]["code"], closed["errors"][0]["field"]) == ("INVALID_STATE", "needIds")
     assert await Match.all().count() == 0
+
+
+async def test_a_batch_may_hold_more_needs_than_other_lists_but_no_more_than_its_own_limit(gql_as):
+    """Lists in variables hold at most 100 items (``LINLI_MAX_INPUT_LIST``), except a batch's needs: up to 2,000."""
+    _, here, _ = await make_areas()
+    await make_carer(here, "甲", max_concurrent=200)
+    needs = [await make_open_need(await make_elder(here, f"老人{i}"), hour=8 + i % 10) for i in range(120)]
+    client = gql_as(staff(here.id))
+    payload = await _assign(client, needs, dry=True)
+    assert payload["errors"] == [] and len(payload["assignments"]) + len(payload["unassigned"]) == 120
+    body = await client.execute(ASSIGN, {"ids": [gid("Need", needs[0].id)] * 2001, "dry": True})
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INPUT_LIST_TOO_LONG"]
+    assert "MatchAssignInput.needIds 2,000" in body["errors"][0]["message"]
+    elsewhere = """query($s: [NeedStatus!]) { needs(filter: {status: $s}) { totalCount } }"""
+    body = await client.execute(elsewhere, {"s": ["SUBMITTED"] * 120})
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INPUT_LIST_TOO_LONG"]
