@@ -54,7 +54,9 @@ ORGANIZATIONS = """query($filter: OrganizationFilter, $order: OrganizationOrder!
 STATISTICS = "query($since: DateTime, $until: DateTime) { needStatistics(since: $since, until: $until) { count } }"
 PERIODS = [("2026-01-01T00:00:00+08:00", None), ("2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00"),
            ("2026-09-20T09:30:00+08:00", "2026-10-10T00:00:00+08:00"), (None, "2026-11-08T12:00:00+08:00"),
-           ("2026-10-06T12:00:00+08:00", "2026-11-06T12:00:00+08:00"),  # mid-dekad, mid-day ends: the most rows
+           ("2026-10-06T12:00:00+08:00", "2026-11-06T12:00:00+08:00"),  # mid-dekad, mid-day ends
+           ("2026-10-23T12:00:00+08:00", "2026-11-23T12:00:00+08:00"),  # the most rows (resolvers.tally_periods)
+           ("2026-10-25T14:00:00+08:00", "2026-11-25T14:00:00+08:00"),  # the most rows without pentads
            ("2026-10-12T00:00:00+08:00", "2026-10-19T00:00:00+08:00")]  # a week
 """The statistics' periods: months of Hangzhou (the console's), periods with ends inside months, days and hours,
 and (:func:`documents`) the last 30 days up to now."""
@@ -63,7 +65,7 @@ CITY_QUEUES = """query { needQueues { awaitingTriage(first: 20) { totalCount edg
 """A centre admin's work queues over the whole city (the dashboard shape asks for one community)."""
 BIG_TABLE_ROWS = 10_000
 """A sequential scan of a table with more rows than this is a missing index."""
-SUMMARY_TABLES = {"need_tally", "need_month_tally", "need_dekad_tally"}
+SUMMARY_TABLES = {"need_tally", "need_month_tally", "need_dekad_tally", "need_pentad_tally"}
 """Tallies (``models.need_tally``): reading one whole is the point of a whole city's total or statistics."""
 
 COUNTED_ROWS = 25_000

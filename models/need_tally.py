@@ -24,18 +24,22 @@ GROUPS = ("community_id", "category", "status")
 """The statistics' groups; the period tallies' keys are a period and these (a period's range reads its cells)."""
 MONTH_TABLE = "need_month_tally"
 DEKAD_TABLE = "need_dekad_tally"
+PENTAD_TABLE = "need_pentad_tally"
 DAY_TABLE = "need_day_tally"
 _LOCAL = """("created_at" AT TIME ZONE 'Asia/Shanghai')"""
 PERIODS = {
     MONTH_TABLE: ("month", f"date_trunc('month', {_LOCAL})::date"),
     DEKAD_TABLE: ("dekad", f"(date_trunc('month', {_LOCAL}) + LEAST((EXTRACT(DAY FROM {_LOCAL})::int - 1) / 10, 2)"
                            " * INTERVAL '10 days')::date"),
+    PENTAD_TABLE: ("pentad", f"(date_trunc('month', {_LOCAL}) + LEAST((EXTRACT(DAY FROM {_LOCAL})::int - 1) / 5, 5)"
+                             " * INTERVAL '5 days')::date"),
     DAY_TABLE: ("day", f"{_LOCAL}::date"),
 }
 """The period tallies: their period column, and the period a need was submitted in, in Hangzhou, as its first
 day: a calendar month; a dekad (the 1st to the 10th, the 11th to the 20th, the 21st to the month's end); a
-calendar day. Each is a set of whole periods of the next, so a period of the statistics is read as signed
-ranges of whole months, dekads and days and of the needs of less than a day at its ends
+pentad (five days from the 1st, 6th, 11th, 16th and 21st; the 26th to the month's end); a calendar day. Each
+is a set of whole periods of the next, so a period of the statistics is read as signed ranges of whole
+months, dekads, pentads and days and of the needs of less than a day at its ends
 (:mod:`resolvers.tally_periods`)."""
 
 
@@ -120,6 +124,9 @@ DEKAD_UPGRADE_SQL = [
     *_backfill(DEKAD_TABLE),
 ]
 """Migration 0007: from the tallies of migration 0006 to these (idempotent)."""
+
+PENTAD_UPGRADE_SQL = [*NEED_TALLY_SQL, *_backfill(PENTAD_TABLE)]
+"""Migration 0009: the pentad tally, and the trigger function that keeps it too (idempotent)."""
 
 
 def need_tally_sql(dialect: str) -> list[str]:

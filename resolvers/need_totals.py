@@ -6,14 +6,14 @@ city's needs); the tallies answer the same figures from a few thousand rows at m
 * the need list's ``totalCount`` when its filters are a community, statuses (or ``openOnly``), a category, an
   urgency or submission dates (not both: the period tallies have no urgency), and the caller's reach is all
   communities or the communities they serve (centre staff);
-* the need statistics of any period: signed ranges of the monthly, dekad and daily tallies (Hangzhou time)
+* the need statistics of any period: signed ranges of the monthly, dekad, pentad and daily tallies (Hangzhou)
   and of the needs of less than a day at its ends (:mod:`resolvers.tally_periods`: a few thousand rows
   whatever the period; the console's month-aligned periods read the monthly tally alone).
 
 Anything else (a resident or a text in the list's filters, dates with an urgency, a resident's or provider's
 reach, SQLite) counts the needs themselves, as before. Whether the tallies exist is read once per process:
 at startup (:func:`detect`, from the app's lifespan) or at the first total; a database built without
-migrations 0006 and 0007 keeps counting needs, with a warning.
+migrations 0006, 0007 and 0009 keeps counting needs, with a warning.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.need_tally import DEKAD_TABLE, PERIODS, TABLE
+from models.need_tally import PENTAD_TABLE, PERIODS, TABLE
 from resolvers.replica import read_client
 from resolvers.tally_periods import HANGZHOU, Part, plan
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("linli.need_totals")
 PERIOD_TABLES = {column: (table, column) for table, (column, _) in PERIODS.items()}
-"""A period tally's table and column by its level (``month``, ``dekad``, ``day``)."""
+"""A period tally's table and column by its level (``month``, ``dekad``, ``pentad``, ``day``)."""
 _ready: bool | None = None
 
 
@@ -56,10 +56,10 @@ async def detect(client: BaseDBAsyncClient | None = None) -> bool:
         else:
             _ready = bool(await client.execute_query_dict(
                 "SELECT 1 FROM pg_trigger WHERE tgname = 'linli_need_tally_insert' AND NOT tgisinternal"
-                f" AND to_regclass('{DEKAD_TABLE}') IS NOT NULL"))
+                f" AND to_regclass('{PENTAD_TABLE}') IS NOT NULL"))
             if not _ready:
-                log.warning("The need tallies of migrations 0006 and 0007 are missing: run `linli migrate`. Until then "
-                            "need totals and statistics count the needs themselves (slow at city scale).")
+                log.warning("The need tallies of migrations 0006, 0007 and 0009 are missing: run `linli migrate`. "
+                            "Until then need totals and statistics count the needs themselves (slow at city scale).")
     return _ready
 
 

@@ -1,13 +1,14 @@
 """Which cells of the period tallies (:data:`models.need_tally.PERIODS`) make up a period of the statistics.
 
 The needs submitted in ``[since, until)`` are ``F(until) - F(since)``, where ``F(t)`` counts the needs submitted
-before ``t``. ``F(t)`` is read along a chain of boundaries, in Hangzhou time: a month boundary, a dekad boundary
-(the 1st, 11th or 21st), a midnight, and ``t`` itself. Between two consecutive boundaries of the chain lie whole
-months, whole dekads, whole days, or less than a day of needs; each boundary may be before ``t`` (the cells
-between are added) or after it (subtracted: a month minus its last dekad reads fewer cells than its first two
-dekads). The months of the two ends' chains cancel but for one range, so a period is a few signed ranges:
-months, up to two of dekads, two of days and two of needs, whichever chain reads the fewest rows by
-:data:`COSTS` (a period shorter than a few hours may be read from the needs alone).
+before ``t``. ``F(t)`` is read along a chain of boundaries, in Hangzhou time: a month's start, a dekad's (the
+1st, 11th or 21st), a pentad's (the 1st, 6th, 11th, 16th, 21st or 26th), a midnight, and ``t`` itself. Between
+two consecutive boundaries of the chain lie whole periods of one level (months, dekads, pentads, days) or less
+than a day of needs; each boundary may be before ``t`` (the cells between are added) or after it (subtracted:
+a month minus its last pentad reads fewer cells than its first five). The months of the two ends' chains
+cancel but for one range, so a period is a few signed ranges: months, and at each end up to one range of
+dekads, of pentads, of days and of needs, whichever chains read the fewest rows by :data:`COSTS` (a period
+shorter than a few hours may be read from the needs alone).
 
 Every choice gives the same exact answer; the costs only pick the cheapest. Pure: no database here
 (:mod:`resolvers.need_totals` writes the statement).
@@ -22,12 +23,12 @@ from itertools import product
 from zoneinfo import ZoneInfo
 
 HANGZHOU = ZoneInfo("Asia/Shanghai")
-LEVELS = ("month", "dekad", "day")
+LEVELS = ("month", "dekad", "pentad", "day")
 """The period tallies from the coarsest; each period of one is a set of whole periods of the next."""
-COSTS = {"month": 2.0, "dekad": 1.6, "day": 1.0, "hour": 0.2}
+COSTS = {"month": 1.8, "dekad": 1.4, "pentad": 1.3, "day": 1.0, "hour": 0.17}
 """Rows read per period, in days' cells: measured at the benchmark city (500,000 needs in four months, 30
-communities), a month has ~1,330 cells of community x category x status, a dekad ~1,100, a day ~670, and an
-hour ~125 needs. A period wholly after ``now`` has no cells and costs nothing."""
+communities), a month has ~1,330 cells of community x category x status, a dekad ~1,020, a pentad ~1,000, a
+day ~750, and an hour ~125 needs. A period wholly after ``now`` has no cells and costs nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,22 +42,35 @@ class Part:
     end: date | datetime | None
 
 
-def month_floor(day: date) -> date:
-    return day.replace(day=1)
+STARTS = {"dekad": (1, 11, 21), "pentad": (1, 6, 11, 16, 21, 26)}
+"""The days of the month a dekad or a pentad starts on (the last one runs to the month's end)."""
 
 
 def month_ceil(day: date) -> date:
     return day if day.day == 1 else date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def dekad_floor(day: date) -> date:
-    return day.replace(day=21 if day.day >= 21 else 11 if day.day >= 11 else 1)
-
-
-def dekad_ceil(day: date) -> date:
-    if dekad_floor(day) == day:
+def period_floor(level: str, day: date) -> date:
+    """The start of the period of ``level`` holding ``day``."""
+    if level == "day":
         return day
-    return dekad_floor(day) + timedelta(days=10) if day.day < 21 else month_ceil(day)
+    if level == "month":
+        return day.replace(day=1)
+    return day.replace(day=max(start for start in STARTS[level] if start <= day.day))
+
+
+def next_start(level: str, start: date) -> date:
+    """The start of the period of ``level`` after the one starting on ``start``."""
+    if level == "day":
+        return start + timedelta(days=1)
+    later = [day for day in STARTS.get(level, ()) if day > start.day]
+    return start.replace(day=later[0]) if later else month_ceil(start + timedelta(days=1))
+
+
+def period_ceil(level: str, day: date) -> date:
+    """The first start of a period of ``level`` on or after ``day``."""
+    floor = period_floor(level, day)
+    return day if floor == day else next_start(level, floor)
 
 
 def _whole(level: str, start: date, end: date) -> int:
@@ -65,9 +79,9 @@ def _whole(level: str, start: date, end: date) -> int:
         return (end.year - start.year) * 12 + end.month - start.month
     if level == "day":
         return (end - start).days
-    count, day = 0, start
-    while day < end:
-        day, count = dekad_ceil(day + timedelta(days=1)), count + 1
+    count = 0
+    while start < end:
+        start, count = next_start(level, start), count + 1
     return count
 
 
@@ -81,17 +95,19 @@ def midnight(day: date) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class _Chain:
-    """One end's boundaries: a month's, a dekad's and a day's start, then the end itself."""
+    """One end's boundaries, one per level of :data:`LEVELS` (a month's start, a dekad's, ...), then the end."""
 
-    month: date
-    dekad: date
-    day: date
+    bounds: tuple[date, ...]
     moment: datetime
 
+    @property
+    def month(self) -> date:
+        return self.bounds[0]
+
     def parts(self, sign: int) -> list[Part]:
-        """The dekads, days and needs between its boundaries (the months are the two ends' business)."""
-        steps = [("dekad", self.month, self.dekad), ("day", self.dekad, self.day),
-                 ("need", midnight(self.day), self.moment)]
+        """The periods and needs between its boundaries (the months are the two ends' business)."""
+        steps = list(zip(LEVELS[1:], self.bounds[:-1], self.bounds[1:], strict=True))
+        steps.append(("need", midnight(self.bounds[-1]), self.moment))
         return [Part(sign if a < b else -sign, level, min(a, b), max(a, b)) for level, a, b in steps if a != b]
 
     def cost(self, now: datetime) -> float:
@@ -110,10 +126,8 @@ def _chains(moment: datetime) -> list[_Chain]:
     there = local(moment)
     floor = there.date()
     ceil = floor if there == midnight(floor) else floor + timedelta(days=1)
-    days = {floor, ceil}
-    dekads = {dekad_floor(floor), dekad_ceil(ceil)}
-    months = {month_floor(floor), month_ceil(ceil)}
-    return [_Chain(m, k, d, moment) for m, k, d in product(sorted(months), sorted(dekads), sorted(days))]
+    choices = [sorted({period_floor(level, floor), period_ceil(level, ceil)}) for level in LEVELS]
+    return [_Chain(bounds, moment) for bounds in product(*choices)]
 
 
 def _months_cost(since: _Chain | None, until: _Chain | None) -> float:

@@ -12,7 +12,16 @@ from tortoise.transactions import in_transaction
 
 from models import Area, Need
 from models.enums import OPEN_NEED_STATUSES, AreaKind, CareCategory, NeedStatus, Urgency
-from models.need_tally import BACKFILL_SQL, DAY_TABLE, DEKAD_TABLE, DEKAD_UPGRADE_SQL, MONTH_TABLE, TABLE
+from models.need_tally import (
+    BACKFILL_SQL,
+    DAY_TABLE,
+    DEKAD_TABLE,
+    DEKAD_UPGRADE_SQL,
+    MONTH_TABLE,
+    PENTAD_TABLE,
+    PENTAD_UPGRADE_SQL,
+    TABLE,
+)
 from resolvers import need_totals
 from resolvers.access import Role, Viewer
 from resolvers.need_totals import HANGZHOU, tallied_count, tallied_statistics, tallied_total
@@ -49,6 +58,7 @@ async def _fetch(sql: str) -> set[tuple]:
 TALLIES = [f'SELECT community_id, category, status, urgency, n FROM "{TABLE}"',
            f'SELECT month, community_id, category, status, n FROM "{MONTH_TABLE}"',
            f'SELECT dekad, community_id, category, status, n FROM "{DEKAD_TABLE}"',
+           f'SELECT pentad, community_id, category, status, n FROM "{PENTAD_TABLE}"',
            f'SELECT day, community_id, category, status, n FROM "{DAY_TABLE}"']
 
 
@@ -117,25 +127,26 @@ async def test_the_tallies_equal_a_recount_after_random_writes(db):
 
 
 @postgres_only
-async def test_migration_0007_upgrades_the_tallies_of_0006(db):
+async def test_migrations_0007_and_0009_upgrade_the_tallies_of_0006(db):
     conn = connections.get("default")
     await _world(random.Random(4), 40)
-    # the tallies as migration 0006 left them: BIGINT counts, no dekad tally, a trigger that keeps none
-    for statement in (f'DROP TABLE "{DEKAD_TABLE}"', f'ALTER TABLE "{MONTH_TABLE}" ALTER COLUMN "n" TYPE BIGINT',
+    # the tallies as migration 0006 left them: BIGINT counts, no dekad or pentad tally, a trigger keeping none
+    for statement in (f'DROP TABLE "{DEKAD_TABLE}"', f'DROP TABLE "{PENTAD_TABLE}"',
+                      f'ALTER TABLE "{MONTH_TABLE}" ALTER COLUMN "n" TYPE BIGINT',
                       f'ALTER TABLE "{DAY_TABLE}" ALTER COLUMN "n" TYPE BIGINT',
                       "CREATE OR REPLACE FUNCTION linli_need_tally() RETURNS trigger LANGUAGE plpgsql AS "
                       "$$ BEGIN RETURN NULL; END $$"):
         await conn.execute_script(statement)
     for _ in range(2):  # idempotent
         async with in_transaction() as tx:
-            for statement in DEKAD_UPGRADE_SQL:
+            for statement in [*DEKAD_UPGRADE_SQL, *PENTAD_UPGRADE_SQL]:
                 await tx.execute_script(statement)
     types = await _fetch("SELECT table_name, data_type FROM information_schema.columns WHERE column_name = 'n' "
                          f"AND table_name IN ('{MONTH_TABLE}', '{DEKAD_TABLE}', '{DAY_TABLE}')")
     assert types == {(MONTH_TABLE, "integer"), (DEKAD_TABLE, "integer"), (DAY_TABLE, "integer")}
-    await _random_writes(random.Random(6), await Area.all(), 10)  # the new trigger keeps the dekads too
+    await _random_writes(random.Random(6), await Area.all(), 10)  # the new trigger keeps dekads and pentads
     tallies, counted = await _tallies(), await recount()
-    assert tallies[2] == counted[2] and len(tallies[2]) > 3
+    assert tallies[2:4] == counted[2:4] and len(tallies[2]) > 3 and len(tallies[3]) > 3
 
 
 @postgres_only
@@ -148,6 +159,8 @@ async def test_a_need_is_tallied_in_its_hangzhou_month_dekad_and_day(db):
     assert months == {(date(2026, 3, 1), 1), (date(2026, 4, 1), 1)}
     dekads = await _fetch(f'SELECT dekad, n FROM "{DEKAD_TABLE}" WHERE n <> 0')
     assert dekads == {(date(2026, 3, 21), 1), (date(2026, 4, 1), 1)}
+    pentads = await _fetch(f'SELECT pentad, n FROM "{PENTAD_TABLE}" WHERE n <> 0')
+    assert pentads == {(date(2026, 3, 26), 1), (date(2026, 4, 1), 1)}
     days = await _fetch(f'SELECT day, n FROM "{DAY_TABLE}" WHERE n <> 0')
     assert days == {(date(2026, 3, 31), 1), (date(2026, 4, 1), 1)}
 
