@@ -241,14 +241,19 @@ class City:
         category = rng.choices(list(DEMAND), weights=list(DEMAND.values()))[0]
         resident, community = rng.choice(self.children if category in CHILD_CATEGORIES else self.seniors)
         roll = rng.random()
-        status = "OPEN" if roll < 0.2 else "ACCEPTED" if roll < 0.25 else "CANCELLED" if roll < 0.35 else "SERVED"
-        days = rng.randint(1, 14) if status in ("OPEN", "ACCEPTED") else -rng.randint(1, 120)
+        # the service day: the last four months at an even rate, and the next three days (the open backlog is
+        # what was filed for them: a few thousand needs, not a quarter of the city's)
+        days = rng.randint(-120, 3)
         start = datetime.combine(self.today + timedelta(days=days), time(rng.randint(8, 18), rng.choice((0, 30))),
                                  SHANGHAI)
         end = start + timedelta(hours=rng.choice((1, 1, 2, 3)))
-        created = start - timedelta(hours=rng.randint(2, 96))
-        if created > self.now:  # a need for the coming days was filed during the past week, not all right now
-            created = self.now - timedelta(minutes=rng.randint(1, 7 * 24 * 60))
+        earliest, latest = start - timedelta(hours=96), min(self.now, start - timedelta(hours=2))  # filed ahead
+        created = min(latest, earliest + timedelta(
+            minutes=rng.randint(0, max(0, int((latest - earliest).total_seconds()) // 60))))
+        if start > self.now:
+            status = "OPEN" if roll < 0.8 else "ACCEPTED"
+        else:
+            status = "CANCELLED" if roll < 0.13 else "SERVED"
         stored = {"OPEN": rng.choice(("SUBMITTED", "TRIAGED", "MATCHING")), "SERVED": "COMPLETED" if days > -21
                   else "CLOSED"}.get(status, status)
         lat, lng = self._near(community, 0.5)
@@ -281,7 +286,7 @@ class City:
         pros, orgs = self.offering.get((community, category), []), self.org_offering.get((community, category), [])
         if not pros:
             return rows
-        responded = start - timedelta(hours=rng.randint(6, 48))
+        responded = min(self.now, start - timedelta(hours=rng.randint(6, 48)))
         if rng.random() < 0.08 and len(pros) > 1:
             rows.append(self._match(first_id + 1, need, "PROFESSIONAL", None, rng.choice(pros), "DECLINED", responded,
                                     None, False))

@@ -128,17 +128,18 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def seeded_as(args: argparse.Namespace) -> str:
-    """The database comment that records a seeded city: its seed and sizes, and the models it was built from
-    (a digest of ``models/*.py``, so a city older than a model change is seeded again)."""
+    """The database comment that records a seeded city: its seed and sizes, and the models and generator it was
+    built from (a digest of ``models/*.py`` and ``bench/city.py``, so a city older than a change of either is
+    seeded again)."""
     return (f"linli city seed={args.seed} professionals={args.professionals} residents={args.residents} "
             f"needs={args.needs} organizations={args.organizations} communities={args.communities} "
             f"models={models_digest()}")
 
 
 def models_digest() -> str:
-    """A short digest of the model modules' text."""
+    """A short digest of the model modules' text and the city generator's."""
     digest = hashlib.sha256()
-    for path in sorted(MODELS.glob("*.py")):
+    for path in [*sorted(MODELS.glob("*.py")), Path(__file__).with_name("city.py")]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
