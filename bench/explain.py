@@ -79,11 +79,11 @@ COUNT_REASON = ("an exact totalCount of {rows:,} entries, already an index-only 
                 "entries no index makes it faster. The tallies (models.need_tally) answer the list's filters "
                 "except a resident, a text, or dates together with an urgency; this is one of those.")
 KNOWN = {
-    r"^WITH served AS MATERIALIZED": "the matching pre-filter of a large need: each professional it keeps (~120 "
-        "per half of the pool on an idle server, which runs the halves at once; ~240 in the one statement a busy "
-        "server sends) comes with its certificates and track record, ~20-40 us each: the work is proportional to "
-        "the candidates the ranking needs (matchCandidates p95 36-40 ms through the endpoint at 20,000 "
-        "professionals, bench.matching_bench).",
+    r"^WITH served AS MATERIALIZED": "the matching pre-filter of a large need: each professional it keeps (up to "
+        "~330 per half of the pool on an idle server, which runs the halves at once; up to ~660 in the one "
+        "statement a busy server sends) comes with its certificates and track record, ~20 us each: the work is "
+        "proportional to the candidates the ranking needs (matchCandidates p95 36-40 ms through the endpoint "
+        "at 20,000 professionals, bench.matching_bench).",
     r'"created_at">=\$1 ORDER BY "window_start"': "a range of submission times ordered by service window: no "
         "B-tree serves a range on one column and an order on another; the window index checks the range "
         "inside the index (no table read for the rows it skips), but still walks the windows before the range.",
