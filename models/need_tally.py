@@ -13,8 +13,12 @@ so two writers lock cells in the same order. An update that moves no need to ano
 touches no tally row. A cell's row stays at 0 once emptied. ``tests/resolvers/test_need_tally.py`` checks the
 tally equals a recount after random inserts, updates and deletes, single and bulk.
 
+The period tallies (:data:`PERIODS`: months, dekads, pentads, days, each with community, category and status)
+answer the statistics of any period the same way (:mod:`resolvers.tally_periods`).
+
 SQLite (the embedded default, small data) counts the needs themselves. Every statement is idempotent
-(migration 0006, the test template and the seeder apply them; :data:`BACKFILL_SQL` recounts from scratch).
+(migrations 0006, 0007 and 0009, the test template and the seeder apply them; :data:`BACKFILL_SQL` recounts
+from scratch).
 """
 
 TABLE = "need_tally"
