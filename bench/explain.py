@@ -46,6 +46,7 @@ from bench.server import BENCH_SECRET, staff_token
 from bench.shapes import SHAPES, global_id
 from graphql_api.app import create_app
 from graphql_api.settings import SESSION_SETTINGS, Limits, Settings
+from resolvers.matching_candidates import half
 
 NEED_LIST = """query($filter: NeedFilter, $order: NeedOrder!) {
   needs(filter: $filter, orderBy: $order, first: 50) { totalCount edges { node { id } } } }"""
@@ -210,7 +211,7 @@ async def capture(args: argparse.Namespace) -> dict[str, list[list]]:
     return with_busy_variants(handler.statements)
 
 
-HALF = " AND p.id % 2 = 0"
+HALF = f" AND {half(0)}"
 """How the matching pre-filter asks for one half of a need's professionals (``resolvers.matching_candidates``)."""
 
 

@@ -92,6 +92,28 @@ def _counter(value: object) -> object:
     return value
 
 
+class _Kept:
+    """The entries a worker used last, each for :data:`PUBLIC_TTL` (least recently used out first)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: str) -> Any:
+        """The value kept under ``key``, or None."""
+        entry = self.entries.get(key)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        self.entries.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = (time.monotonic() + PUBLIC_TTL, value)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
 class PublicCache:
     """The process's handle on the shared cache for public reads (one per app).
 
@@ -107,7 +129,7 @@ class PublicCache:
         # in this process's memory the snapshots are kept as they are (each read copies what is mutable): a
         # pickle's round trip cost more CPU than the statements it saved (Q3: 3 ms a request of unpickling)
         self.cache = build_cache(settings, serializer=PickleSerializer() if settings.redis_url else NullSerializer())
-        self.local: OrderedDict[str, tuple[float, Any]] | None = OrderedDict() if settings.redis_url else None
+        self.kept = _Kept(LOCAL_ENTRIES) if settings.redis_url else None
 
     async def generations(self, tables: list[str]) -> list[int]:
         """The current generation of each table; one first read starts at the current time in nanoseconds."""
@@ -123,37 +145,23 @@ class PublicCache:
 
     async def get_many(self, keys: list[str]) -> list[Any]:
         """The values of ``keys`` (None where missing): kept ones from this process, the rest from the cache."""
-        if self.local is None:
+        if self.kept is None:
             return await self.cache.multi_get(keys)
-        now, found, missing = time.monotonic(), [], []
-        for i, key in enumerate(keys):
-            entry = self.local.get(key)
-            if entry is not None and entry[0] > now:
-                self.local.move_to_end(key)
-                found.append(entry[1])
-            else:
-                found.append(None)
-                missing.append(i)
+        found = [self.kept.get(key) for key in keys]
+        missing = [i for i, value in enumerate(found) if value is None]
         if missing:
             for i, value in zip(missing, await self.cache.multi_get([keys[i] for i in missing]), strict=True):
                 if value is not None:
                     found[i] = value
-                    self._keep(keys[i], value, now)
+                    self.kept.put(keys[i], value)
         return found
 
     async def put_many(self, pairs: list[tuple[str, Any]]) -> None:
         """Keep these values (in the cache, and with Redis in this process too)."""
         await self.cache.multi_set(pairs, ttl=PUBLIC_TTL)
-        if self.local is not None:
-            now = time.monotonic()
+        if self.kept is not None:
             for key, value in pairs:
-                self._keep(key, value, now)
-
-    def _keep(self, key: str, value: Any, now: float) -> None:
-        self.local[key] = (now + PUBLIC_TTL, value)  # type: ignore[index]
-        self.local.move_to_end(key)  # type: ignore[union-attr]
-        while len(self.local) > LOCAL_ENTRIES:  # type: ignore[arg-type]
-            self.local.popitem(last=False)  # type: ignore[union-attr]
+                self.kept.put(key, value)
 
     async def bump(self, tables: Iterable[str]) -> None:
         """Start a new generation of each table: what was cached from them is not read again."""

@@ -127,10 +127,15 @@ async def professionals_for_need(need: Need, asof: FactsAsOf, ctx: NeedContext |
         return await professionals(where, asof, focus=focus, shown=shown)
 
     def part(remainder: int) -> Where:  # every other professional by id: two halves of the same rows
-        return lambda sql: f"{where(sql)} AND p.id % 2 = {remainder}"
+        return lambda sql: f"{where(sql)} AND {half(remainder)}"
 
     halves = await asyncio.gather(*(professionals(part(r), asof, focus=focus, shown=shown) for r in (0, 1)))
     return sorted(halves[0] + halves[1], key=_provider_id)
+
+
+def half(remainder: int) -> str:
+    """The condition picking one half of a need's professionals (``bench.explain`` finds the halves by it)."""
+    return f"p.id % 2 = {remainder}"
 
 
 def _provider_id(provider: ProviderProfile) -> int:

@@ -114,11 +114,15 @@ class _Chain:
         total = 0.0
         for part in self.parts(1):
             if part.level == "need":
-                start, end = part.start, min(part.end, max(part.start, now))
-                total += COSTS["hour"] * (end - start).total_seconds() / 3600
+                total += _needs_cost(part.start, part.end, now)
             elif midnight(part.start) < now:  # a period wholly in the future has no cells
                 total += COSTS[part.level] * _whole(part.level, part.start, part.end)
         return total
+
+
+def _needs_cost(start: datetime, end: datetime, now: datetime) -> float:
+    """Reading the needs submitted in ``[start, end)``: by the hour, none after ``now``."""
+    return COSTS["hour"] * max(0.0, (min(end, max(start, now)) - start).total_seconds() / 3600)
 
 
 def _chains(moment: datetime) -> list[_Chain]:
@@ -143,7 +147,7 @@ def plan(since: datetime | None, until: datetime | None, now: datetime) -> list[
         return [Part(1, "need", since, since)]  # nothing: an empty range of needs
     best, chosen = math.inf, None
     if since is not None and until is not None:  # a short period: the needs themselves, unless chains cost less
-        best = COSTS["hour"] * max(0.0, (min(until, max(since, now)) - since).total_seconds() / 3600)
+        best = _needs_cost(since, until, now)
     starts = [(chain, chain.cost(now)) for chain in _chains(since)] if since is not None else [(None, 0.0)]
     ends = [(chain, chain.cost(now)) for chain in _chains(until)] if until is not None else [(None, 0.0)]
     for (start, start_cost), (end, end_cost) in product(starts, ends):
